@@ -1,0 +1,249 @@
+r"""Pure, sparse functions on incidence lists: degrees, incidence matrices and the normalised
+propagation operators of the HGNN family.
+
+Notation: :math:`H \in \{0,1\}^{N \times M}` is the incidence matrix, :math:`W = \mathrm{diag}(w)`
+the hyperedge weights, :math:`D_v = \mathrm{diag}(H w)` the *weighted* node degree and
+:math:`D_e = \mathrm{diag}(H^\top 1)` the (unweighted) hyperedge size.  Zero degrees give zero
+rows/columns (``0^{-1} := 0``), so isolated nodes and empty hyperedges are harmless.
+
+Nothing here materialises a dense ``N x N`` or ``N x M`` matrix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from torch import Tensor
+from torch_geometric.utils import scatter
+
+OPERATORS = ("hgnn", "hgnnp")
+
+
+def _weight(
+    hyperedge_weight: Tensor | None, num_hyperedges: int, like: Tensor, dtype: torch.dtype
+) -> Tensor:
+    if hyperedge_weight is None:
+        return torch.ones(num_hyperedges, device=like.device, dtype=dtype)
+    return hyperedge_weight.to(dtype)
+
+
+def _inv(t: Tensor, power: float = 1.0) -> Tensor:
+    out = t.pow(-power)
+    return out.masked_fill(t == 0, 0.0)
+
+
+def node_degree(
+    hyperedge_index: Tensor,
+    num_nodes: int,
+    hyperedge_weight: Tensor | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> Tensor:
+    r"""Weighted node degree :math:`d_v = \sum_{e \ni v} w_e`, shape ``[N]``."""
+    num_hyperedges = int(hyperedge_index[1].max()) + 1 if hyperedge_index.numel() else 0
+    if hyperedge_weight is not None:
+        num_hyperedges = hyperedge_weight.numel()
+    w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, dtype)
+    return scatter(w[hyperedge_index[1]], hyperedge_index[0], 0, dim_size=num_nodes, reduce="sum")
+
+
+def hyperedge_degree(
+    hyperedge_index: Tensor, num_hyperedges: int, dtype: torch.dtype = torch.float32
+) -> Tensor:
+    r"""Hyperedge size :math:`\delta_e = |e|`, shape ``[M]``."""
+    return torch.bincount(hyperedge_index[1], minlength=num_hyperedges).to(dtype)
+
+
+def incidence_matrix(
+    hyperedge_index: Tensor,
+    num_nodes: int,
+    num_hyperedges: int,
+    values: Tensor | None = None,
+    layout: torch.layout = torch.sparse_csr,
+) -> Tensor:
+    """The incidence matrix ``H`` (``[N, M]``) as a torch sparse tensor (CSR by default)."""
+    if values is None:
+        values = torch.ones(hyperedge_index.size(1), device=hyperedge_index.device)
+    coo = torch.sparse_coo_tensor(
+        hyperedge_index, values, (num_nodes, num_hyperedges)
+    ).coalesce()
+    if layout == torch.sparse_coo:
+        return coo
+    if layout == torch.sparse_csr:
+        return coo.to_sparse_csr()
+    raise ValueError(f"unsupported layout {layout}; use torch.sparse_csr or torch.sparse_coo")
+
+
+def incidence_scipy(
+    hyperedge_index: Tensor, num_nodes: int, num_hyperedges: int, values: Tensor | None = None
+) -> sp.csr_matrix:
+    """The incidence matrix ``H`` (``[N, M]``) as a :class:`scipy.sparse.csr_matrix`."""
+    hi = hyperedge_index.detach().cpu().numpy()
+    val = (
+        np.ones(hi.shape[1], dtype=np.float32)
+        if values is None
+        else values.detach().cpu().numpy()
+    )
+    return sp.csr_matrix((val, (hi[0], hi[1])), shape=(num_nodes, num_hyperedges))
+
+
+def _csr(rows: Tensor, cols: Tensor, vals: Tensor, shape: tuple[int, int]) -> Tensor:
+    return torch.sparse_coo_tensor(torch.stack([rows, cols]), vals, shape).coalesce().to_sparse_csr()
+
+
+class _FactoredMatmul(torch.autograd.Function):
+    """``y = P (Q x)`` with a backward that uses the pre-built transposes."""
+
+    @staticmethod
+    def forward(ctx, x, op):  # type: ignore[override]
+        ctx.op = op
+        return op.node_from_hyperedge(op.hyperedge_from_node(x, grad=False), grad=False)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[override]
+        op = ctx.op
+        return torch.sparse.mm(op.Qt, torch.sparse.mm(op.Pt, grad)), None
+
+
+class _Matmul(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, A, At):  # type: ignore[override]
+        ctx.At = At
+        return torch.sparse.mm(A, x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[override]
+        return torch.sparse.mm(ctx.At, grad), None, None
+
+
+class PropagationOperator:
+    r"""A factored normalised operator :math:`L = P Q` with ``P`` ``[N, M]`` and ``Q`` ``[M, N]``
+    stored as CSR matrices together with their transposes, so that ``L @ x`` and its backward
+    are two sparse-dense products each.
+
+    ``op @ x`` applies ``L``; :meth:`hyperedge_from_node` applies ``Q`` (nodes to hyperedges) and
+    :meth:`node_from_hyperedge` applies ``P`` (hyperedges to nodes).  Gradients flow to ``x``
+    (not to the hyperedge weights: use the scatter functions for learnable weights).
+    """
+
+    def __init__(self, P: Tensor, Q: Tensor, kind: str) -> None:
+        self.P, self.Q = P, Q
+        self.Pt = _transpose_csr(P)
+        self.Qt = _transpose_csr(Q)
+        self.kind = kind
+
+    @property
+    def num_nodes(self) -> int:
+        return int(self.P.size(0))
+
+    @property
+    def num_hyperedges(self) -> int:
+        return int(self.P.size(1))
+
+    def hyperedge_from_node(self, x: Tensor, grad: bool = True) -> Tensor:
+        """``Q @ x``: node signal ``[N, F]`` to hyperedge signal ``[M, F]``."""
+        if grad and torch.is_grad_enabled() and x.requires_grad:
+            return _Matmul.apply(x, self.Q, self.Qt)
+        return torch.sparse.mm(self.Q, x)
+
+    def node_from_hyperedge(self, e: Tensor, grad: bool = True) -> Tensor:
+        """``P @ e``: hyperedge signal ``[M, F]`` to node signal ``[N, F]``."""
+        if grad and torch.is_grad_enabled() and e.requires_grad:
+            return _Matmul.apply(e, self.P, self.Pt)
+        return torch.sparse.mm(self.P, e)
+
+    def __matmul__(self, x: Tensor) -> Tensor:
+        if x.dtype != self.P.dtype:
+            raise TypeError(f"operator has dtype {self.P.dtype} but x has {x.dtype}")
+        if torch.is_grad_enabled() and x.requires_grad:
+            return _FactoredMatmul.apply(x, self)
+        return self.node_from_hyperedge(self.hyperedge_from_node(x, grad=False), grad=False)
+
+    def to(self, device: torch.device | str) -> PropagationOperator:
+        out = PropagationOperator.__new__(PropagationOperator)
+        out.P, out.Q, out.Pt, out.Qt = (m.to(device) for m in (self.P, self.Q, self.Pt, self.Qt))
+        out.kind = self.kind
+        return out
+
+    def to_dense(self) -> Tensor:
+        """The ``[N, N]`` operator as a dense matrix (for tests on tiny inputs only)."""
+        return self.P.to_dense() @ self.Q.to_dense()
+
+    def __repr__(self) -> str:
+        return (
+            f"PropagationOperator(kind={self.kind!r}, num_nodes={self.num_nodes}, "
+            f"num_hyperedges={self.num_hyperedges}, nnz={int(self.Q._nnz())})"
+        )
+
+
+def _transpose_csr(A: Tensor) -> Tensor:
+    coo = A.to_sparse_coo()
+    idx = coo.indices().flip(0)
+    return _csr(idx[0], idx[1], coo.values(), (A.size(1), A.size(0)))
+
+
+def build_operator(
+    kind: str,
+    hyperedge_index: Tensor,
+    num_nodes: int,
+    num_hyperedges: int,
+    hyperedge_weight: Tensor | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> PropagationOperator:
+    r"""Build a normalised operator.
+
+    * ``"hgnn"``: :math:`D_v^{-1/2} H W D_e^{-1} H^\top D_v^{-1/2}` (HGNN, Feng et al. 2019);
+      ``P = D_v^{-1/2} H W D_e^{-1}``, ``Q = H^\top D_v^{-1/2}``.
+    * ``"hgnnp"``: :math:`D_v^{-1} H W D_e^{-1} H^\top` (HGNN+ mean/mean, Gao et al. 2022; also
+      the row-normalised HCHA / EHGNN operator with ``W`` applied);
+      ``P = D_v^{-1} H W``, ``Q = D_e^{-1} H^\top``.
+    """
+    if kind not in OPERATORS:
+        raise ValueError(f"unknown operator {kind!r}; valid: {', '.join(OPERATORS)}")
+    hyperedge_weight = None if hyperedge_weight is None else hyperedge_weight.detach()
+    v, e = hyperedge_index[0], hyperedge_index[1]
+    w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, dtype)
+    dv = scatter(w[e], v, 0, dim_size=num_nodes, reduce="sum")
+    de = hyperedge_degree(hyperedge_index, num_hyperedges, dtype)
+    if kind == "hgnn":
+        dv_is = _inv(dv, 0.5)
+        p_val = dv_is[v] * w[e] * _inv(de)[e]
+        q_val = dv_is[v]
+    else:
+        p_val = _inv(dv)[v] * w[e]
+        q_val = _inv(de)[e]
+    P = _csr(v, e, p_val, (num_nodes, num_hyperedges))
+    Q = _csr(e, v, q_val, (num_hyperedges, num_nodes))
+    return PropagationOperator(P, Q, kind)
+
+
+def propagate(
+    kind: str,
+    x: Tensor,
+    hyperedge_index: Tensor,
+    num_nodes: int,
+    num_hyperedges: int,
+    hyperedge_weight: Tensor | None = None,
+) -> Tensor:
+    r"""Apply the operator ``kind`` to ``x`` by gather/scatter, without building a matrix.
+
+    Fully differentiable, including with respect to ``hyperedge_weight``.  Equal to
+    ``build_operator(kind, ...) @ x``.
+    """
+    if kind not in OPERATORS:
+        raise ValueError(f"unknown operator {kind!r}; valid: {', '.join(OPERATORS)}")
+    v, e = hyperedge_index[0], hyperedge_index[1]
+    w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, x.dtype)
+    dv = scatter(w[e], v, 0, dim_size=num_nodes, reduce="sum")
+    de = hyperedge_degree(hyperedge_index, num_hyperedges, x.dtype)
+    if kind == "hgnn":
+        dv_is = _inv(dv, 0.5)
+        msg = x[v] * dv_is[v].unsqueeze(-1)
+        he = scatter(msg, e, 0, dim_size=num_hyperedges, reduce="sum")
+        he = he * (w * _inv(de)).unsqueeze(-1)
+        out = scatter(he[e] * dv_is[v].unsqueeze(-1), v, 0, dim_size=num_nodes, reduce="sum")
+    else:
+        he = scatter(x[v], e, 0, dim_size=num_hyperedges, reduce="sum")
+        he = he * (w * _inv(de)).unsqueeze(-1)
+        out = scatter(he[e], v, 0, dim_size=num_nodes, reduce="sum") * _inv(dv).unsqueeze(-1)
+    return out

@@ -1,0 +1,1 @@
+"""Neural-network layers (``hypergraph.nn.conv``) and models (``hypergraph.nn.models``)."""

@@ -1,0 +1,38 @@
+"""Shared test fixtures: one torch thread, and the offline data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+torch.set_num_threads(1)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _shared_root() -> Path:
+    env = os.environ.get("HYPERGRAPH_TEST_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "datasets"
+
+
+def require_data(*relative: str) -> Path:
+    """Path of the offline data folder, after checking ``relative`` files exist in it.
+
+    Missing data fails the test under ``CI=true`` and skips it elsewhere, with the reason.
+    """
+    root = _shared_root()
+    missing = [r for r in relative if not (root / r).exists()]
+    if not root.exists() or missing:
+        msg = f"offline datasets missing under {root}: {missing or [str(root)]}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return root
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    return require_data()
