@@ -11,6 +11,8 @@ Nothing here materialises a dense ``N x N`` or ``N x M`` matrix.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 import torch
@@ -18,6 +20,9 @@ from torch import Tensor
 from torch_geometric.utils import scatter
 
 OPERATORS = ("hgnn", "hgnnp")
+
+warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly disabled")
 
 
 def _weight(

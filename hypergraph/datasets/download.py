@@ -58,7 +58,8 @@ def _writable(path: Path) -> bool:
         if p.parent == p:
             return False
         p = p.parent
-    return os.access(p, os.W_OK)
+    # root passes os.access on read-only folders: also require the owner's write bit
+    return os.access(p, os.W_OK) and bool(p.stat().st_mode & 0o200)
 
 
 def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:

@@ -1,0 +1,25 @@
+"""Dataset loaders: download (pinned URL + sha256), checksum, local root."""
+
+from hypergraph.datasets.base import HypergraphDataset
+from hypergraph.datasets.download import (
+    ChecksumError,
+    DatasetNotFoundError,
+    default_root,
+    download_url,
+)
+from hypergraph.datasets.hypergcn import HyperGCNDataset
+from hypergraph.datasets.splits import fixed_split, per_class_split, random_split
+from hypergraph.datasets.synthetic import synthetic_hsbm
+
+__all__ = [
+    "ChecksumError",
+    "DatasetNotFoundError",
+    "HyperGCNDataset",
+    "HypergraphDataset",
+    "default_root",
+    "download_url",
+    "fixed_split",
+    "per_class_split",
+    "random_split",
+    "synthetic_hsbm",
+]
