@@ -214,7 +214,8 @@ def validate(cfg: DictConfig) -> None:
         raise ValueError(f"unknown features.kind {cfg.features.kind!r}; valid: {', '.join(FEATURE_KINDS)}")
     if cfg.preprocess.self_loops not in SELF_LOOP_MODES:
         raise ValueError(
-            f"unknown preprocess.self_loops {cfg.preprocess.self_loops!r}; valid: {', '.join(SELF_LOOP_MODES)}"
+            f"unknown preprocess.self_loops {cfg.preprocess.self_loops!r}; "
+            f"valid: {', '.join(SELF_LOOP_MODES)}"
         )
 
 
