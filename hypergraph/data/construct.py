@@ -35,6 +35,12 @@ def from_node_sets(
         raise ValueError(f"negative node id {int(nodes.min())} in node_sets")
     if num_nodes is None:
         num_nodes = int(nodes.max()) + 1 if nodes.size else 0
+    elif nodes.size and nodes.max() >= num_nodes:
+        k = int(np.argmax(nodes >= num_nodes))
+        e = int(np.searchsorted(np.cumsum(sizes), k, side="right"))
+        raise ValueError(
+            f"node id {int(nodes[k])} in hyperedge {e} is out of range for num_nodes={num_nodes}"
+        )
     edges = np.repeat(np.arange(len(sets), dtype=np.int64), sizes)
     hi = coalesce_incidence(torch.from_numpy(np.stack([nodes, edges])), num_nodes)
     w = None

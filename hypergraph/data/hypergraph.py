@@ -195,3 +195,7 @@ def _same_stamp(a: tuple, b: tuple) -> bool:
         and a[3] == b[3]
         and a[4:] == b[4:]
     )
+
+
+# processed datasets are loaded with torch.load(weights_only=True): allow-list the class
+torch.serialization.add_safe_globals([Hypergraph])

@@ -21,9 +21,9 @@ def coalesce_incidence(hyperedge_index: Tensor, num_nodes: int) -> Tensor:
     """Drop repeated ``(node, hyperedge)`` pairs; the result is sorted by hyperedge, then node."""
     if hyperedge_index.numel() == 0:
         return hyperedge_index
-    key = hyperedge_index[1] * max(num_nodes, 1) + hyperedge_index[0]
-    key = torch.unique(key)
-    return torch.stack([key % max(num_nodes, 1), key // max(num_nodes, 1)])
+    base = max(num_nodes, int(hyperedge_index[0].max()) + 1, 1)  # exact even for bad ids
+    key = torch.unique(hyperedge_index[1] * base + hyperedge_index[0])
+    return torch.stack([key % base, key // base])
 
 
 def hyperedge_keys(hyperedge_index: Tensor, num_nodes: int, num_hyperedges: int, seed: int = 0) -> Tensor:
