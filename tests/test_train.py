@@ -84,7 +84,7 @@ def test_killed_run_resumes_from_last_checkpoint(tmp_path):
         f"run_dir={run_dir}",
         "num_threads=1",
     ]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
     proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     last = run_dir / "seed_0" / "checkpoints" / "last.ckpt"
     deadline = time.time() + 120
@@ -128,6 +128,7 @@ def test_ddp_two_cpu_processes(tmp_path):
             f"run_dir={run_dir}",
         ],
         cwd=tmp_path,
+        env=dict(os.environ, OMP_NUM_THREADS="1"),
         capture_output=True,
         text=True,
         timeout=300,
