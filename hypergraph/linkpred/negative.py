@@ -20,15 +20,22 @@ from hypergraph.data.transforms import coalesce_incidence, hyperedge_keys
 from hypergraph.linkpred.sets import NodeSets, isin_keys
 
 
-def projected_adjacency(hg: Hypergraph) -> sp.csr_matrix:
-    """Binary projected (clique-expanded) adjacency of ``hg`` without self-loops, scipy CSR."""
+def projected_weights(hg: Hypergraph) -> sp.csr_matrix:
+    """Projected graph of ``hg`` as scipy CSR without self-loops: ``W_uv`` is the number of
+    hyperedges containing both ``u`` and ``v``."""
     H = sp.csr_matrix(
         (np.ones(hg.hyperedge_index.size(1)), hg.hyperedge_index.numpy()),
         shape=(hg.num_nodes, hg.num_hyperedges),
     )
-    A = (H @ H.T).tocsr()
-    A.setdiag(0)
-    A.eliminate_zeros()
+    W = (H @ H.T).tocsr()
+    W.setdiag(0)
+    W.eliminate_zeros()
+    return W
+
+
+def projected_adjacency(hg: Hypergraph) -> sp.csr_matrix:
+    """Binary projected (clique-expanded) adjacency of ``hg`` without self-loops, scipy CSR."""
+    A = projected_weights(hg)
     A.data[:] = 1.0
     return A
 

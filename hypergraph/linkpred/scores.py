@@ -11,18 +11,8 @@ import torch
 from torch import Tensor
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.linkpred.negative import projected_weights
 from hypergraph.linkpred.sets import NodeSets
-
-
-def _weights(observed: Hypergraph) -> sp.csr_matrix:
-    H = sp.csr_matrix(
-        (np.ones(observed.hyperedge_index.size(1)), observed.hyperedge_index.numpy()),
-        shape=(observed.num_nodes, observed.num_hyperedges),
-    )
-    W = (H @ H.T).tocsr()
-    W.setdiag(0)
-    W.eliminate_zeros()
-    return W
 
 
 def _candidate_matrix(cands: NodeSets, num_nodes: int) -> sp.csr_matrix:
@@ -33,7 +23,7 @@ def _candidate_matrix(cands: NodeSets, num_nodes: int) -> sp.csr_matrix:
 def common_neighbor_scores(observed: Hypergraph, cands: NodeSets) -> dict[str, Tensor]:
     """k-way common neighbours (nodes adjacent to every member in the observed projection) and
     the k-way Adamic–Adar index (their sum of ``1 / log(degree)``)."""
-    W = _weights(observed)
+    W = projected_weights(observed)
     A = W.copy()
     A.data[:] = 1.0
     deg = np.asarray(A.sum(1)).ravel()
@@ -52,7 +42,7 @@ def common_neighbor_scores(observed: Hypergraph, cands: NodeSets) -> dict[str, T
 def pairwise_mean_scores(observed: Hypergraph, cands: NodeSets, chunk: int = 200_000) -> dict[str, Tensor]:
     """Harmonic, geometric and arithmetic means of the projected-graph weights
     ``W_uv = #observed hyperedges containing u and v`` over all member pairs of a candidate."""
-    W = _weights(observed)
+    W = projected_weights(observed)
     idx = cands.index
     sizes = cands.sizes
     start = torch.cumsum(sizes, 0) - sizes

@@ -19,9 +19,14 @@ from hypergraph.linkpred.model import HyperedgePredictor
 from hypergraph.linkpred.negative import SAMPLERS, make_sampler
 from hypergraph.linkpred.sets import NodeSets
 from hypergraph.linkpred.split import HyperedgeSplit, split_hyperedges
-from hypergraph.registry import DATASETS, MODELS, check_kwargs
 from hypergraph.tasks.base import TRAINER_DEFAULTS, TaskSpec, build_trainer, register_task, validate_trainer
-from hypergraph.tasks.node_classification import FullBatchDataModule, build_model, load_dataset
+from hypergraph.tasks.node_classification import (
+    FullBatchDataModule,
+    build_model,
+    load_dataset,
+    validate_dataset,
+    validate_model,
+)
 
 
 def hits_at_50(pos: Tensor, neg: Tensor) -> float:
@@ -147,13 +152,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 def validate(cfg: DictConfig) -> None:
-    factory = DATASETS.get(cfg.dataset.name)
-    check_kwargs(
-        factory, {k: v for k, v in cfg.dataset.items() if k != "name"}, f"dataset '{cfg.dataset.name}'"
-    )
-    cls = MODELS.get(cfg.model.name)
-    kw = {("hidden_channels" if k == "hidden" else k): v for k, v in cfg.model.items() if k != "name"}
-    check_kwargs(cls.__init__, kw, f"model '{cfg.model.name}'", ignore=("in_channels", "out_channels"))
+    validate_dataset(cfg.dataset)
+    validate_model(cfg.model)
     validate_trainer(cfg.trainer)
     for name in [*cfg.negatives.train, *cfg.negatives.eval]:
         if name not in SAMPLERS:

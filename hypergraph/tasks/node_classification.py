@@ -169,6 +169,24 @@ def build_model(
     return cls(in_channels=in_channels, out_channels=out_channels, **kwargs)
 
 
+def validate_model(model_cfg: DictConfig) -> None:
+    """Check ``model.name`` and its keyword arguments (``hidden`` stands for ``hidden_channels``)."""
+    if "name" not in model_cfg:
+        raise KeyError(f"model.name is required; valid models: {', '.join(MODELS.names())}")
+    cls = MODELS.get(model_cfg.name)
+    kw = {("hidden_channels" if k == "hidden" else k): v for k, v in model_cfg.items() if k != "name"}
+    check_kwargs(cls.__init__, kw, f"model '{model_cfg.name}'", ignore=("in_channels", "out_channels"))
+
+
+def validate_dataset(dataset_cfg: DictConfig) -> None:
+    """Check ``dataset.name`` and the loader's keyword arguments."""
+    if "name" not in dataset_cfg:
+        raise KeyError(f"dataset.name is required; valid datasets: {', '.join(DATASETS.names())}")
+    factory = DATASETS.get(dataset_cfg.name)
+    kwargs = {k: v for k, v in dataset_cfg.items() if k != "name"}
+    check_kwargs(factory, kwargs, f"dataset '{dataset_cfg.name}'")
+
+
 def _accepts(cls: type, arg: str) -> bool:
     import inspect
 
@@ -196,17 +214,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 def validate(cfg: DictConfig) -> None:
-    if "name" not in cfg.dataset:
-        raise KeyError(f"dataset.name is required; valid datasets: {', '.join(DATASETS.names())}")
-    factory = DATASETS.get(cfg.dataset.name)
-    check_kwargs(
-        factory, {k: v for k, v in cfg.dataset.items() if k != "name"}, f"dataset '{cfg.dataset.name}'"
-    )
-    if "name" not in cfg.model:
-        raise KeyError(f"model.name is required; valid models: {', '.join(MODELS.names())}")
-    cls = MODELS.get(cfg.model.name)
-    kw = {("hidden_channels" if k == "hidden" else k): v for k, v in cfg.model.items() if k != "name"}
-    check_kwargs(cls.__init__, kw, f"model '{cfg.model.name}'", ignore=("in_channels", "out_channels"))
+    validate_dataset(cfg.dataset)
+    validate_model(cfg.model)
     validate_trainer(cfg.trainer)
     if cfg.split.kind not in SPLIT_KINDS:
         raise ValueError(f"unknown split.kind {cfg.split.kind!r}; valid: {', '.join(SPLIT_KINDS)}")
