@@ -24,3 +24,14 @@ def test_mlp_ignores_structure():
     x = torch.randn(5, 4)
     assert torch.equal(m(x), m(x, HI, None, 2))
     assert m(x).shape == (5, 3)
+
+
+def test_layers_share_one_cached_operator():
+    m = HGNN(4, 8, 3, num_layers=3, cached=True).eval()
+    x = torch.randn(5, 4)
+    out = m(x, HI)
+    ops = {id(conv.propagation._op) for conv in m.convs}
+    assert len(ops) == 1 and m.convs[0].propagation._op is not None
+    ref = HGNN(4, 8, 3, num_layers=3, cached=False).eval()
+    ref.load_state_dict(m.state_dict())
+    assert torch.allclose(out, ref(x, HI), atol=1e-6)

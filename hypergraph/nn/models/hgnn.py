@@ -48,6 +48,8 @@ class HGNN(torch.nn.Module):
         self.convs = torch.nn.ModuleList(
             self.conv_cls(a, b, cached=cached) for a, b in zip(dims[:-1], dims[1:])
         )
+        for conv in self.convs[1:]:  # one operator cache for all layers: built once per structure
+            conv.propagation = self.convs[0].propagation
         self.norms = torch.nn.ModuleList(
             torch.nn.BatchNorm1d(hidden_channels) if batch_norm else torch.nn.Identity()
             for _ in range(num_layers - 1)
