@@ -1,6 +1,7 @@
 """Dataset loaders: download (pinned URL + sha256), checksum, local root."""
 
 from hypergraph.datasets.base import HypergraphDataset
+from hypergraph.datasets.benson import BENSON_DATASETS, BensonFormatError, load_benson, read_benson
 from hypergraph.datasets.download import (
     ChecksumError,
     DatasetNotFoundError,
@@ -12,6 +13,8 @@ from hypergraph.datasets.splits import fixed_split, per_class_split, random_spli
 from hypergraph.datasets.synthetic import synthetic_hsbm
 
 __all__ = [
+    "BENSON_DATASETS",
+    "BensonFormatError",
     "ChecksumError",
     "DatasetNotFoundError",
     "HyperGCNDataset",
@@ -19,7 +22,9 @@ __all__ = [
     "default_root",
     "download_url",
     "fixed_split",
+    "load_benson",
     "per_class_split",
     "random_split",
+    "read_benson",
     "synthetic_hsbm",
 ]
