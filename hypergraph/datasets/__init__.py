@@ -9,6 +9,14 @@ from hypergraph.datasets.download import (
     download_url,
 )
 from hypergraph.datasets.hypergcn import HyperGCNDataset
+from hypergraph.datasets.shyre import (
+    SHYRE_DATASETS,
+    HyperedgeFileError,
+    load_shyre,
+    load_shyre_split,
+    parse_hyperedges,
+    read_hyperedge_file,
+)
 from hypergraph.datasets.splits import fixed_split, per_class_split, random_split
 from hypergraph.datasets.synthetic import synthetic_hsbm
 
@@ -18,13 +26,19 @@ __all__ = [
     "ChecksumError",
     "DatasetNotFoundError",
     "HyperGCNDataset",
+    "HyperedgeFileError",
+    "SHYRE_DATASETS",
     "HypergraphDataset",
     "default_root",
     "download_url",
     "fixed_split",
     "load_benson",
+    "load_shyre",
+    "load_shyre_split",
+    "parse_hyperedges",
     "per_class_split",
     "random_split",
     "read_benson",
+    "read_hyperedge_file",
     "synthetic_hsbm",
 ]
