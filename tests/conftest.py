@@ -36,3 +36,17 @@ def require_data(*relative: str) -> Path:
 @pytest.fixture
 def shared_data() -> Path:
     return require_data()
+
+
+def _listing(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")} if root.exists() else set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_data_stays_read_only():
+    """Nothing in the suite may write into the offline data folder (processed files belong in a cache)."""
+    root = _shared_root()
+    before = _listing(root)
+    yield
+    added = sorted(_listing(root) - before)
+    assert not added, f"tests wrote into the read-only data folder {root}: {added[:10]}"
