@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import settings
 
 torch.set_num_threads(1)
+# property tests: reproducible examples, no per-example deadline (the machine is shared and noisy)
+settings.register_profile("project", derandomize=True, deadline=None)
+settings.load_profile("project")
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -190,6 +190,8 @@ class ProjectedGraph:
     def weight(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``W_ab`` (0 where there is no edge)."""
         e = self.edge_id(a, b)
+        if self.edge_w.size == 0:  # a past with no edge at all
+            return np.zeros(e.shape, dtype=self.edge_w.dtype)
         return np.where(e >= 0, self.edge_w[np.maximum(e, 0)], 0)
 
     def oriented(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

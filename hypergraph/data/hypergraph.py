@@ -141,10 +141,10 @@ class Hypergraph(Data):
     def operator(self, kind: str = "hgnn") -> Any:
         """Return the cached normalised propagation operator ``kind``.
 
-        ``kind`` is one of :data:`hypergraph.data.ops.OPERATORS` (``"hgnn"``, ``"hgnnp"``,
-        ``"row"``).  The cache entry remembers the tensors it was built from and their
-        in-place version counters, so replacing or mutating ``hyperedge_index`` /
-        ``hyperedge_weight`` (or the counts) rebuilds it.
+        ``kind`` is one of :data:`hypergraph.data.ops.OPERATORS` (``"hgnn"``, ``"hgnnp"``; the
+        latter is also the row-normalised HCHA / EHGNN operator).  The cache entry remembers
+        the tensors it was built from and their in-place version counters, so replacing or
+        mutating ``hyperedge_index`` / ``hyperedge_weight`` (or the counts) rebuilds it.
         """
         from hypergraph.data.ops import build_operator
 

@@ -9,6 +9,7 @@ from hypergraph.datasets.download import (
     download_url,
 )
 from hypergraph.datasets.hypergcn import HyperGCNDataset
+from hypergraph.datasets.ogb_graph import load_ogbg, make_synthetic_ogbg, ogb_evaluator
 from hypergraph.datasets.shyre import (
     SHYRE_DATASETS,
     HyperedgeFileError,
@@ -19,6 +20,7 @@ from hypergraph.datasets.shyre import (
 )
 from hypergraph.datasets.splits import fixed_split, per_class_split, random_split
 from hypergraph.datasets.synthetic import synthetic_hsbm
+from hypergraph.datasets.tu import TUFormatError, TUGraphDataset, load_tu
 
 __all__ = [
     "BENSON_DATASETS",
@@ -28,13 +30,19 @@ __all__ = [
     "HyperGCNDataset",
     "HyperedgeFileError",
     "SHYRE_DATASETS",
+    "TUFormatError",
+    "TUGraphDataset",
     "HypergraphDataset",
     "default_root",
     "download_url",
     "fixed_split",
     "load_benson",
+    "load_ogbg",
     "load_shyre",
     "load_shyre_split",
+    "load_tu",
+    "make_synthetic_ogbg",
+    "ogb_evaluator",
     "parse_hyperedges",
     "per_class_split",
     "random_split",

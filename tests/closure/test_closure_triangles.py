@@ -167,3 +167,16 @@ def test_other_label_mode_rejected():
     with pytest.raises(ValueError, match="label mode"):
         ct.labels(tsc.split(80)[1], "bogus")
     assert closure_type_counts(ct, tsc.split(80)[1])["111"] == (1, 1)
+
+
+def test_past_without_edges_regression():
+    """Found by hypothesis: a past made of singletons only has no projected edge at all."""
+    from hypergraph.closure.complex import TemporalSimplicialComplex
+    from hypergraph.closure.evaluate import ClosureTask
+
+    tsc = TemporalSimplicialComplex.from_simplices(
+        [[0], [0], [0], [0], [1], [2], [0, 1, 2]], [0, 0, 0, 0, 0, 0, 1], num_nodes=3
+    )
+    task = ClosureTask.build(tsc)
+    assert task.triangles.num_open == 0
+    assert task.triangles.graph.weight([0], [1]).tolist() == [0]
