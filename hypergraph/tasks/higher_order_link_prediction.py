@@ -86,7 +86,8 @@ def make_bundle(task: ClosureTask, use_classic: bool) -> ClosureBundle:
     hg.x = node_features(task.past, hg)
     tri = torch.from_numpy(task.triangles.tri.astype(np.int64))
     if use_classic:
-        f = _quantiles(np.nan_to_num(logreg_features(task.triangles), nan=0.0, posinf=0.0, neginf=0.0))
+        raw = logreg_features(task.triangles, order="degree")  # enumeration order: no id-order cue
+        f = _quantiles(np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0))
     else:
         f = torch.zeros(tri.size(0), 0)
     lt = torch.from_numpy(task.labels("true"))

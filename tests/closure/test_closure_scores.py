@@ -142,4 +142,24 @@ def test_enron_reproduces_reference_table():
         assert abs(res[name]["reference"][0] - ref) <= tol, (name, res[name])
         assert abs(res[name]["true"][0] - true) <= (0.05 if name.endswith("_mean") else 0.10 * true), name
     assert abs(res["logreg"]["true"][0] - 1.03) <= 0.103  # true-label logistic regression
+    # reference mode: features in id order let the classifier learn the ordering quirk (port: 1.63)
+    assert abs(res["logreg"]["reference"][0] - 1.63) <= 0.163
     assert 0.0 < res["harm_mean"]["true"][1] < 1.0  # ROC AUC is reported too
+
+
+def test_logreg_feature_order_only_permutes_within_a_triangle():
+    from hypergraph.closure.complex import TemporalSimplicialComplex
+    from hypergraph.closure.evaluate import logreg_features
+
+    tsc = TemporalSimplicialComplex.from_simplices(
+        [[0, 1], [1, 2], [1, 2], [0, 2], [2, 3], [1, 3], [3, 0], [0, 1, 2]], [0, 1, 2, 3, 4, 5, 6, 9]
+    )
+    ct = ClosureTask.build(tsc).triangles
+    by_id, by_degree = logreg_features(ct), logreg_features(ct, order="degree")
+    assert ct.num_open == 4 and by_id.shape == by_degree.shape == (4, 26)
+    for a, b in ((0, 3), (3, 6), (6, 9), (9, 12)):  # weights, degrees, simplex degrees, pair counts
+        assert np.allclose(np.sort(by_id[:, a:b], 1), np.sort(by_degree[:, a:b], 1))
+    t = np.sort(ct.tri, 1)
+    assert np.array_equal(by_id[:, 3:6], ct.graph.degree[t])
+    with pytest.raises(ValueError, match="order must be"):
+        logreg_features(ct, order="random")
