@@ -24,6 +24,7 @@ from hypergraph.tasks.node_classification import (
     FullBatchDataModule,
     build_model,
     load_dataset,
+    require_raw_features,
     validate_dataset,
     validate_model,
 )
@@ -121,10 +122,7 @@ def prepare(cfg: DictConfig, seed: int) -> tuple[HyperedgeSplit, dict[str, dict[
     """Dataset → features → leak-free split → fixed evaluation negatives per sampler."""
     data = load_dataset(cfg.dataset)
     if cfg.features.kind == "raw":
-        if data.get("x") is None:
-            raise ValueError(
-                f"dataset '{cfg.dataset.name}' has no node features; set features.kind to spectral or random"
-            )
+        require_raw_features(data, cfg.dataset.name)
     split = split_hyperedges(data, cfg.split.val, cfg.split.test, seed=seed, min_size=cfg.split.min_size)
     if cfg.features.kind != "raw":  # structural features from the observed structure only
         split.observed.x = structural_features(split.observed, cfg.features.kind, cfg.features.dim, seed)

@@ -120,17 +120,22 @@ def load_dataset(dataset_cfg: DictConfig | dict) -> Hypergraph:
     return factory(**kwargs)[0]
 
 
+def require_raw_features(data: Hypergraph, name: str) -> None:
+    """Fail clearly when ``features.kind: raw`` is asked of a dataset without node features."""
+    if data.get("x") is None:
+        raise ValueError(
+            f"dataset '{name}' has no node features in this copy; set features.kind to one of "
+            f"{', '.join(k for k in FEATURE_KINDS if k != 'raw')} "
+            "to train on structural features (results then say so)"
+        )
+
+
 def prepare_node_data(cfg: DictConfig, seed: int) -> Hypergraph:
     """Dataset → features → self-loops/duplicates → split masks, as the config says."""
     data = load_dataset(cfg.dataset)
     fkind = cfg.features.kind
     if fkind == "raw":
-        if data.get("x") is None:
-            raise ValueError(
-                f"dataset '{cfg.dataset.name}' has no node features in this copy; set "
-                f"features.kind to one of {', '.join(k for k in FEATURE_KINDS if k != 'raw')} "
-                "to train on structural features (results then say so)"
-            )
+        require_raw_features(data, cfg.dataset.name)
     else:
         data.x = structural_features(data, fkind, dim=cfg.features.dim, seed=cfg.features.seed)
     if cfg.preprocess.remove_duplicates:
