@@ -245,7 +245,10 @@ def katz(ct: ClosureTriangles, weighted: bool = False, dense_max: int = 4000) ->
     if act.size <= 64:
         sigma = float(np.abs(np.linalg.eigvalsh(w.toarray())).max())
     else:
-        sigma = float(abs(spla.eigsh(w, k=1, which="LM", return_eigenvectors=False)[0]))
+        # fixed start vector: ARPACK's default is random, which made the scores (and their
+        # ties) differ in the last bits from call to call
+        v0 = np.ones(act.size)
+        sigma = float(abs(spla.eigsh(w, k=1, which="LM", v0=v0, return_eigenvectors=False)[0]))
     beta = min(0.25 / sigma, 0.5)
     m = sp.identity(act.size, format="csr") - beta * w
     uniq, inv, _ = _pairs(ct)
