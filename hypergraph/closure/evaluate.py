@@ -107,9 +107,7 @@ class ClosureTask:
 
 
 # ------------------------------------------------------------------ logistic regression
-def logreg_features(
-    ct: ClosureTriangles, counts: np.ndarray | None = None, order: str = "id"
-) -> np.ndarray:
+def logreg_features(ct: ClosureTriangles, counts: np.ndarray | None = None, order: str = "id") -> np.ndarray:
     """The 26 features of ScHoLP-Tutorial, in its order, for triangles ``(a, b, c)``:
     ``W_ab, W_bc, W_ac, d_a, d_b, d_c, s_a, s_b, s_c, |N_ab|, |N_ac|, |N_bc|, |N_abc|``, the log
     of the first nine and ``log(1 + x)`` of the four neighbour counts.
@@ -159,12 +157,12 @@ def logreg_scores(task: ClosureTask, label_mode: str = "true", seed: int = 0) ->
     model = LogisticRegression(solver="liblinear", C=1.0, fit_intercept=True, random_state=seed)
     model.fit(x_train, y)
     if "features" not in task.cache:
-        task.cache["features"] = logreg_features(task.triangles, _cached_counts(task))
+        task.cache["features"] = logreg_features(task.triangles, cached_neighbor_counts(task))
     return model.predict_proba(task.cache["features"])[:, 1]
 
 
 # --------------------------------------------------------------------------- runner
-def _cached_counts(task: ClosureTask) -> np.ndarray:
+def cached_neighbor_counts(task: ClosureTask) -> np.ndarray:
     if "counts" not in task.cache:
         task.cache["counts"] = S.neighbor_counts(task.triangles)
     return task.cache["counts"]
@@ -176,8 +174,8 @@ SCORES: dict[str, Callable[[ClosureTask], np.ndarray]] = {
     "arith_mean": lambda t: S.generalized_mean(t.triangles, 1.0),
     "min": lambda t: S.generalized_mean(t.triangles, -np.inf),
     "max": lambda t: S.generalized_mean(t.triangles, np.inf),
-    "common": lambda t: _cached_counts(t)[:, 3],
-    "jaccard": lambda t: S.jaccard(t.triangles, _cached_counts(t)),
+    "common": lambda t: cached_neighbor_counts(t)[:, 3],
+    "jaccard": lambda t: S.jaccard(t.triangles, cached_neighbor_counts(t)),
     "adamic_adar": lambda t: S.adamic_adar(t.triangles),
     "proj_graph_PA": lambda t: S.pref_attach(t.triangles),
     "simplex_PA": lambda t: S.simplex_pref_attach(t.triangles),
