@@ -11,7 +11,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_bench_writes_tables_and_plot(tmp_path, capsys):
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench_closure", REPO / "scripts" / "bench_closure.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
+
+
+def synthetic_root(tmp_path: Path) -> Path:
     rng = np.random.default_rng(1)
     folder = tmp_path / "root" / "email-Enron"
     folder.mkdir(parents=True)
@@ -19,9 +26,12 @@ def test_bench_writes_tables_and_plot(tmp_path, capsys):
     nodes = np.concatenate([rng.choice(30, size=k, replace=False) + 1 for k in sizes])
     for kind, values in (("nverts", sizes), ("simplices", nodes), ("times", rng.integers(0, 1000, size=400))):
         (folder / f"email-Enron-{kind}.txt").write_text("".join(f"{v}\n" for v in values))
-    spec = importlib.util.spec_from_file_location("bench_closure", REPO / "scripts" / "bench_closure.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    return tmp_path / "root"
+
+
+def test_bench_writes_tables_and_plot(tmp_path, capsys):
+    synthetic_root(tmp_path)
+    bench = load_bench()
     out = tmp_path / "out"
     assert bench.main(["--root", str(tmp_path / "root"), "--datasets", "email-Enron", "--out", str(out)]) == 0
     for f in ("results.md", "results.csv", "timings.csv", "closure_types.csv", "closure_types.png"):
@@ -32,3 +42,27 @@ def test_bench_writes_tables_and_plot(tmp_path, capsys):
     md = (out / "results.md").read_text()
     assert "label mode `reference`" in md and "| 011 | 012 | 022 |" in md
     assert "email-Enron" in capsys.readouterr().out
+
+
+def test_cut_shifts_the_learned_windows():
+    bench = load_bench()
+    assert bench.cut_overrides(80.0, 100.0) == []
+    assert bench.cut_overrides(60.0, 80.0) == [
+        "test_q=60",
+        "test_end=80",
+        "train_windows=[[10,30],[20,40],[30,50],[40,60]]",
+    ]
+
+
+def test_bench_development_cut_with_learned_columns(tmp_path):
+    root = synthetic_root(tmp_path)
+    out = tmp_path / "out"
+    args = ["--root", str(root), "--datasets", "email-Enron", "--out", str(out), "--cut", "60", "80"]
+    args += ["--label-mode", "true", "--no-logreg", "--learned-seeds", "0", "--learned-overrides"]
+    args += ["trainer.max_epochs=2", f"out_dir={tmp_path / 'learned'}"]
+    assert load_bench().main(args) == 0
+    (row,) = list(csv.DictReader(open(out / "results.csv")))
+    assert float(row["Learned"]) > 0 and float(row["Wide"]) > 0
+    (run,) = list((tmp_path / "learned").iterdir())
+    cfg = (run / "config.yaml").read_text()
+    assert "test_q: 60" in cfg and "test_end: 80" in cfg
