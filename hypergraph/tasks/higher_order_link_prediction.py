@@ -1,23 +1,28 @@
 """Learned simplicial-closure prediction (Benson et al. 2018's task, learned predictor).
 
-Leak-free protocol.  Training uses several earlier windows of the timeline: for each
-``(a, b)`` in ``train_windows`` (default (30, 50), (40, 60), (50, 70), (60, 80)), the open
-triangles of the first ``a``% labelled by closure in ``(a%, b%]``; a random ``val_fraction`` of
-each window's triangles is held out for model selection.  Every window ends at or before the
-test cut ``test_q`` (80%), and the test is the 80% → future task of :mod:`hypergraph.closure`.
-Nothing later than 80% is read before testing.
+Leak-free protocol.  Each ``(a, b)`` of ``train_windows`` (default (30, 50), (40, 60), (50, 70),
+(60, 80)) is a window: the open triangles of the first ``a``% labelled by closure in
+``(a%, b%]``.  With ``validation="last_window"`` (default) the latest window is held out whole for
+model selection and the others train (temporal validation); ``validation="random"`` holds out a
+random ``val_fraction`` of every window instead.  Every window ends at or before the test cut
+``test_q`` (80%); the test is the ``test_q`` → ``test_end`` (100%) task of
+:mod:`hypergraph.closure`.  Nothing later than ``test_q`` is read before testing.
 
 Model.  Node embeddings come from an HGNN / HGNN+ encoder run on each window's *past*
 hypergraph (node inputs: within-window quantiles of projected degree, simplex degree and weighted
 degree).  A triangle's logit is
 
-    a · log GM(W) + b + wᵀ f + MLP([mean ‖ max of member embeddings ‖ f])
+    wide([f ‖ log GM(W)]) + MLP([mean ‖ max of member embeddings ‖ quantiles of f])
 
 where ``log GM(W)`` is the log geometric mean of its three edge weights (the paper's best mean
-score), ``f`` are its standardised log features (sorted triples of edge weights, degrees,
-simplex degrees and pair common-neighbour counts, the triple common-neighbour count, and the
-classic scores of :data:`CLASSIC_SCORES`), and ``w`` and the MLP's last layer start at zero: the
-model starts from the geometric mean and learns corrections to it.
+score) and ``f`` are its features (:func:`triangle_features`: sorted triples of edge weights,
+degrees, simplex degrees and pair common-neighbour counts, the triple common-neighbour count, the
+classic scores of :data:`CLASSIC_SCORES` and the recency-weighted edge weights of
+:func:`decayed_weights`), log-scaled and standardised on the training rows
+(:class:`FeatureScaler`); the MLP sees their within-window quantiles, which do not drift as the
+past grows.  The wide part starts at the geometric mean or at a logistic regression, whichever
+validates better (:func:`select_wide`), and is frozen by default; the MLP's last layer starts at
+zero and the first epoch makes no update, so checkpoint selection can keep the wide part alone.
 """
 
 from __future__ import annotations
