@@ -335,7 +335,7 @@ def load_benson(
     root = resolve_root(root)
     folder = _local_folder(root, name)
     if folder is None:
-        cached = cache_dir(root, "scholp", name)
+        cached = cache_dir(root, "scholp", name, create=False)  # created by the download only
         if all(_find(cached, name, k) is not None for k in _KINDS):
             folder = cached
         elif not download:

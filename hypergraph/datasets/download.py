@@ -36,11 +36,12 @@ def resolve_root(root: str | os.PathLike | None) -> Path:
     return default_root() if root is None else Path(root).expanduser()
 
 
-def cache_dir(root: str | os.PathLike | None, *parts: str) -> Path:
+def cache_dir(root: str | os.PathLike | None, *parts: str, create: bool = True) -> Path:
     """A writable folder for processed files and downloads.
 
     ``<root>/<parts...>`` when the root is writable, else ``$HYPERGRAPH_CACHE`` (default
-    ``~/.cache/hypergraph``) so that read-only data folders are never written into.
+    ``~/.cache/hypergraph``) so that read-only data folders are never written into.  With
+    ``create=False`` the path is only computed (for a lookup that may end in an error).
     """
     root = resolve_root(root)
     if _writable(root):
@@ -48,7 +49,8 @@ def cache_dir(root: str | os.PathLike | None, *parts: str) -> Path:
     else:
         base = Path(os.environ.get(ENV_CACHE, Path.home() / ".cache" / "hypergraph"))
         path = base.expanduser().joinpath(*parts)
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -223,7 +223,7 @@ def shyre_path(
     path = _find_local(root_p, name, split)
     if path is not None:
         return path
-    cached = cache_dir(root, "shyre", name) / f"{split}.txt"
+    cached = cache_dir(root, "shyre", name, create=False) / f"{split}.txt"  # download_url creates it
     if cached.exists():
         return cached
     if not download:

@@ -194,6 +194,7 @@ def test_download_without_digest_checks_counts_and_tolerates_missing_labels(tmp_
 def test_download_false_missing(tmp_path):
     with pytest.raises(DatasetNotFoundError, match="download=False"):
         load_benson("email-Enron", root=tmp_path, download=False)
+    assert list(tmp_path.iterdir()) == []  # a failed lookup leaves no empty cache folder behind
 
 
 def test_offline_enron_and_hypergraph_conversion():

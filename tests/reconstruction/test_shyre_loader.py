@@ -74,6 +74,7 @@ def test_malformed_lines_name_file_and_line(text, line, what):
 def test_missing_dataset_is_a_clear_error(tmp_path):
     with pytest.raises(DatasetNotFoundError, match="enron"):
         load_shyre_split("enron", "train", root=tmp_path)
+    assert list(tmp_path.iterdir()) == []  # no empty cache folder left behind
     with pytest.raises(KeyError, match="valid"):
         load_shyre_split("nope", "train", root=tmp_path)
 
