@@ -175,7 +175,8 @@ class FeatureScaler:
     @classmethod
     def fit(cls, raw: np.ndarray) -> FeatureScaler:
         pos = np.where(raw > 0, raw, np.nan)
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():  # all-NaN column (no positive value): scale 1 below
+            warnings.simplefilter("ignore", RuntimeWarning)
             scale = np.nanmedian(pos, axis=0) if raw.shape[0] else np.ones(raw.shape[1])
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
         z = np.log1p(np.maximum(raw, 0.0) / scale)
