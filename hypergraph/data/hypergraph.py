@@ -161,7 +161,7 @@ class Hypergraph(Data):
             hi.device,
         )
         entry = cache.get(kind)
-        if entry is not None and _same_stamp(entry[0], stamp):
+        if entry is not None and same_stamp(entry[0], stamp):
             return entry[1]
         op = build_operator(kind, hi, self.num_nodes, self.num_hyperedges, hw)
         cache[kind] = (stamp, op)
@@ -187,7 +187,9 @@ class Hypergraph(Data):
         return state
 
 
-def _same_stamp(a: tuple, b: tuple) -> bool:
+def same_stamp(a: tuple, b: tuple) -> bool:
+    """Two cache stamps ``(hyperedge_index, version, hyperedge_weight, version, *rest)`` describe
+    the same tensors, unmodified (identity for the tensors, equality for the rest)."""
     return (
         a[0] is b[0]
         and a[1] == b[1]

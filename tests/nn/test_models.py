@@ -30,8 +30,33 @@ def test_layers_share_one_cached_operator():
     m = HGNN(4, 8, 3, num_layers=3, cached=True).eval()
     x = torch.randn(5, 4)
     out = m(x, HI)
-    ops = {id(conv.propagation._op) for conv in m.convs}
-    assert len(ops) == 1 and m.convs[0].propagation._op is not None
+    assert len({id(conv.propagation) for conv in m.convs}) == 1
+    assert len(m.convs[0].propagation._ops) == 1
     ref = HGNN(4, 8, 3, num_layers=3, cached=False).eval()
     ref.load_state_dict(m.state_dict())
     assert torch.allclose(out, ref(x, HI), atol=1e-6)
+
+
+def test_cache_keeps_one_operator_per_hypergraph(monkeypatch):
+    """Alternating between fixed hypergraphs (e.g. time windows) builds each operator once."""
+    import hypergraph.nn.conv._propagation as P
+
+    calls = []
+    real = P.build_operator
+    monkeypatch.setattr(P, "build_operator", lambda *a, **k: calls.append(1) or real(*a, **k))
+    m = HGNN(4, 8, 3, num_layers=2, cached=True).eval()
+    ref = HGNN(4, 8, 3, num_layers=2, cached=False).eval()
+    ref.load_state_dict(m.state_dict())
+    x = torch.randn(5, 4)
+    graphs = [HI, torch.tensor([[0, 1, 4], [0, 0, 0]]), torch.tensor([[2, 3, 4, 0], [0, 0, 1, 1]])]
+    for _ in range(3):
+        for hi in graphs:
+            assert torch.allclose(m(x, hi), ref(x, hi), atol=1e-6)
+    assert len(calls) == 3
+    hi = graphs[1]
+    hi[0, 2] = 3  # an in-place change is seen: rebuilt
+    assert torch.allclose(m(x, hi), ref(x, hi), atol=1e-6) and len(calls) == 4
+    small = P.CachedPropagation("hgnn", cached=True, max_cached=2)
+    for hi in graphs:
+        small(x, hi)
+    assert len(small._ops) == 2  # least recently used dropped

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import torch
 from torch import Tensor
 
+from hypergraph.data.hypergraph import same_stamp
 from hypergraph.data.ops import PropagationOperator, build_operator, propagate
 
 
 class CachedPropagation(torch.nn.Module):
     """Applies a normalised operator, optionally caching it across calls.
 
-    With ``cached=True`` the operator is built once (as factored CSR matrices) and reused while
-    the same ``hyperedge_index`` / ``hyperedge_weight`` tensors are passed, which is the fast
-    path for transductive full-batch training.  Without caching, or when ``hyperedge_weight``
-    requires gradients, propagation runs by gather/scatter and is differentiable in the weights.
+    With ``cached=True`` the operator is built once per hypergraph (as factored CSR matrices)
+    and reused while the same ``hyperedge_index`` / ``hyperedge_weight`` tensors are passed,
+    which is the fast path for full-batch training.  Up to ``max_cached`` hypergraphs are kept
+    (least recently used dropped first), so a model that alternates between a few fixed
+    hypergraphs (e.g. several time windows) builds each operator once.  Without caching, or when
+    ``hyperedge_weight`` requires gradients, propagation runs by gather/scatter and is
+    differentiable in the weights.
     """
 
-    def __init__(self, kind: str, cached: bool = False) -> None:
+    def __init__(self, kind: str, cached: bool = False, max_cached: int = 8) -> None:
         super().__init__()
         self.kind = kind
         self.cached = cached
-        self._stamp: tuple | None = None
-        self._op: PropagationOperator | None = None
+        self.max_cached = max_cached
+        # id(hyperedge_index) -> (stamp, operator); the stamp holds the tensor, so the id
+        # cannot be reused by another tensor while the entry lives
+        self._ops: OrderedDict[int, tuple[tuple, PropagationOperator]] = OrderedDict()
 
     def reset_cache(self) -> None:
-        self._stamp, self._op = None, None
+        self._ops.clear()
 
     def forward(
         self,
@@ -54,17 +62,15 @@ class CachedPropagation(torch.nn.Module):
             x.device,
             x.dtype,
         )
-        old = self._stamp
-        if (
-            self._op is None
-            or old is None
-            or old[0] is not stamp[0]
-            or old[2] is not stamp[2]
-            or old[1] != stamp[1]
-            or old[3:] != stamp[3:]
-        ):
-            self._op = build_operator(
+        key = id(hyperedge_index)
+        entry = self._ops.get(key)
+        if entry is None or not same_stamp(entry[0], stamp):
+            op = build_operator(
                 self.kind, hyperedge_index, num_nodes, num_hyperedges, hyperedge_weight, x.dtype
             )
-            self._stamp = stamp
-        return self._op @ x
+            entry = (stamp, op)
+            self._ops[key] = entry
+            while len(self._ops) > self.max_cached:
+                self._ops.popitem(last=False)
+        self._ops.move_to_end(key)
+        return entry[1] @ x
