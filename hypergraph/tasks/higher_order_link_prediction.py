@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +89,11 @@ class ClosureBundle:
             None if self.mask is None else self.mask.to(device),
         )
 
+    @property
+    def rows(self) -> Tensor:
+        """The triangles used in this stage (``mask``, or all of them)."""
+        return self.mask if self.mask is not None else torch.ones_like(self.label_true)
+
     def with_mask(self, mask: Tensor | None) -> ClosureBundle:
         return ClosureBundle(
             self.hg, self.tri, self.feats, self.qfeats, self.label_true, self.label_ref, self.prior, mask
@@ -106,22 +110,24 @@ def node_features(past: TemporalSimplicialComplex) -> Tensor:
     return _quantiles(np.stack([deg, sdeg, wdeg], axis=1))
 
 
-def _quantiles(f: np.ndarray) -> Tensor:
-    """Column-wise average ranks scaled to [0, 1] within one window (degrees drift upwards as
-    the past grows; ranks do not)."""
+def _ranks01(f: np.ndarray) -> np.ndarray:
+    """Average ranks along axis 0 scaled to [0, 1] (zeros for fewer than two rows)."""
     from scipy.stats import rankdata
 
     if f.shape[0] < 2:
-        return torch.zeros(f.shape, dtype=torch.float32)
-    return torch.from_numpy((rankdata(f, axis=0) - 1) / (f.shape[0] - 1)).float()
+        return np.zeros(f.shape)
+    return (rankdata(f, axis=0) - 1) / (f.shape[0] - 1)
+
+
+def _quantiles(f: np.ndarray) -> Tensor:
+    """Column-wise quantiles within one window (degrees drift upwards as the past grows; ranks
+    do not)."""
+    return torch.from_numpy(_ranks01(f)).float()
 
 
 def time_quantiles(past: TemporalSimplicialComplex) -> np.ndarray:
     """Each past simplex's time as its quantile in the past, in [0, 1] (1 = most recent)."""
-    from scipy.stats import rankdata
-
-    n = past.times.size
-    return (rankdata(past.times) - 1) / max(n - 1, 1)
+    return _ranks01(past.times)
 
 
 def decayed_weights(task: ClosureTask, taus: tuple[float, ...]) -> np.ndarray:
@@ -254,16 +260,14 @@ class TriangleScorer(torch.nn.Module):
 
 
 def _wide_inputs(b: ClosureBundle) -> Tensor:
-    m = b.mask if b.mask is not None else torch.ones_like(b.label_true)
-    return torch.cat([b.feats, b.prior[:, None]], 1)[m]
+    return torch.cat([b.feats, b.prior[:, None]], 1)[b.rows]
 
 
-def _val_rel_ap(val: list[ClosureBundle], score: Callable[[Tensor], Tensor]) -> float:
-    rels = []
-    for b in val:
-        m = b.mask if b.mask is not None else torch.ones_like(b.label_true)
-        rels.append(relative_ap(b.label_true[m].numpy(), score(_wide_inputs(b)).numpy())[0])
-    return float(np.nanmean(rels)) if np.isfinite(rels).any() else float("-inf")
+def _mean_rel_ap(pairs: list[tuple[Tensor, Tensor]], empty: float) -> tuple[float, float]:
+    """Mean over windows of ``(relative AP, AUC)`` for ``(labels, scores)`` pairs (``empty`` when
+    no window has both classes)."""
+    res = np.array([relative_ap(y.cpu().numpy(), s.detach().cpu().numpy()) for y, s in pairs])
+    return tuple(float(np.nanmean(c)) if np.isfinite(c).any() else empty for c in res.T)
 
 
 def select_wide(
@@ -285,13 +289,18 @@ def select_wide(
         cands["prior"] = (w, 0.0)
     if mode in ("logreg", "auto"):
         x = torch.cat([_wide_inputs(b) for b in train]).numpy()
-        y = torch.cat([b.label_true[b.mask] for b in train]).numpy()
+        y = torch.cat([b.label_true[b.rows] for b in train]).numpy()
         if y.all() or not y.any():
             raise ValueError("the training windows have a single class; change train_windows")
         for C in Cs:
             lr = LogisticRegression(C=float(C), max_iter=5000, random_state=seed).fit(x, y)
             cands[f"logreg_C{C:g}"] = (torch.from_numpy(lr.coef_).float(), float(lr.intercept_[0]))
-    scores = {k: _val_rel_ap(val, lambda z, w=w, c=c: (z @ w.T).view(-1) + c) for k, (w, c) in cands.items()}
+
+    def val_ap(w: Tensor, c: float) -> float:
+        pairs = [(b.label_true[b.rows], (_wide_inputs(b) @ w.T).view(-1) + c) for b in val]
+        return _mean_rel_ap(pairs, -np.inf)[0]
+
+    scores = {k: val_ap(w, c) for k, (w, c) in cands.items()}
     best = max(scores, key=lambda k: scores[k])  # first wins ties: the prior
     return (*cands[best], best, scores)
 
@@ -308,7 +317,7 @@ class HigherOrderLinkPrediction(pl.LightningModule):
         self.test_results: dict[str, float] = {}
 
     def _logits(self, b: ClosureBundle) -> tuple[Tensor, Tensor, Tensor]:
-        m = b.mask if b.mask is not None else torch.ones_like(b.label_true)
+        m = b.rows
         logits = self.model(b, b.tri[m], b.feats[m], b.qfeats[m], b.prior[m])
         return logits, b.label_true[m], b.label_ref[m]
 
@@ -329,19 +338,13 @@ class HigherOrderLinkPrediction(pl.LightningModule):
         return loss
 
     def validation_step(self, batch: list[ClosureBundle], batch_idx: int) -> None:
-        rels, aucs = [], []
+        pairs = []
         for b in batch:
             logits, y, _ = self._logits(b)
-            rel, auc = relative_ap(y.cpu().numpy(), logits.detach().cpu().numpy())
-            rels.append(rel)
-            aucs.append(auc)
-        self.log(
-            "val_rel_ap",
-            float(np.nanmean(rels)) if np.isfinite(rels).any() else 0.0,
-            prog_bar=True,
-            batch_size=1,
-        )
-        self.log("val_auc", float(np.nanmean(aucs)) if np.isfinite(aucs).any() else 0.0, batch_size=1)
+            pairs.append((y, logits))
+        rel, auc = _mean_rel_ap(pairs, 0.0)
+        self.log("val_rel_ap", rel, prog_bar=True, batch_size=1)
+        self.log("val_auc", auc, batch_size=1)
 
     def test_step(self, batch: list[ClosureBundle], batch_idx: int) -> None:
         (b,) = batch
@@ -349,8 +352,7 @@ class HigherOrderLinkPrediction(pl.LightningModule):
         s = logits.detach().cpu().numpy()
         rel, auc = relative_ap(y.cpu().numpy(), s)
         rel_ref, auc_ref = relative_ap(yr.cpu().numpy(), s)
-        m = b.mask if b.mask is not None else torch.ones_like(b.label_true)
-        wide = self.model.wide_score(b.feats[m], b.prior[m]).detach().cpu().numpy()
+        wide = self.model.wide_score(b.feats[b.rows], b.prior[b.rows]).detach().cpu().numpy()
         self.test_results = {
             "test_rel_ap": rel,
             "test_auc": auc,
@@ -503,7 +505,7 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
     tr, va, te, _ = prepare(cfg, seed)
     hidden = int(cfg.model.hidden)
     in_ch = tr[0].hg.x.size(1) + int(cfg.node_embedding)
-    encoder = build_model(cfg.model, in_ch, hidden)
+    encoder = build_model(cfg.model, in_ch, hidden, cached=True)  # one operator per window's past
     model = TriangleScorer(
         encoder,
         hidden,
@@ -518,7 +520,7 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
     seed_dir.mkdir(parents=True, exist_ok=True)
     (seed_dir / "wide.json").write_text(json.dumps({"chosen": chosen, "val_rel_ap": cand}, indent=1))
     if cfg.pos_weight == "balanced":
-        y = torch.cat([b.label_true[b.mask] for b in tr])
+        y = torch.cat([b.label_true[b.rows] for b in tr])
         pos_weight = float((~y).sum()) / max(float(y.sum()), 1.0)
     else:
         pos_weight = float(cfg.pos_weight)
