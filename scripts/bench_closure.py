@@ -167,14 +167,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cut_overrides(past: float, end: float) -> list[str]:
-    """The learned predictor's overrides for a cut other than 80 -> 100: test on it, and shift
-    the default training windows (30,50) ... (60,80) by ``past - 80``."""
-    if (past, end) == (80.0, 100.0):
+    """The learned predictor's overrides for a cut other than its default (test_q -> 100): test
+    on the cut, and shift the task's default training windows by ``past - test_q``."""
+    from hypergraph.tasks.higher_order_link_prediction import DEFAULTS
+
+    if (past, end) == (DEFAULTS["test_q"], 100.0):
         return []
-    d = past - 80.0
-    if 30.0 + d <= 0:
+    d = past - DEFAULTS["test_q"]
+    windows = [(a + d, b + d) for a, b in DEFAULTS["train_windows"]]
+    if min(a for a, _ in windows) <= 0:
         raise ValueError(f"--cut {past}: the shifted training windows would start at or before 0%")
-    wins = ",".join(f"[{a + d:g},{b + d:g}]" for a, b in ((30, 50), (40, 60), (50, 70), (60, 80)))
+    wins = ",".join(f"[{a:g},{b:g}]" for a, b in windows)
     return [f"test_q={past:g}", f"test_end={end:g}", f"train_windows=[{wins}]"]
 
 
@@ -183,7 +186,7 @@ def learned_scores(
 ) -> dict[str, tuple[float, float]]:
     """Mean and std over ``seeds`` of the learned closure predictor's AP / random, per label mode,
     and of its wide part alone (``"wide"``, true labels): trained on earlier windows, tested on the
-    80% task (see hypergraph.tasks.higher_order_link_prediction)."""
+    cut's task (see hypergraph.tasks.higher_order_link_prediction)."""
     import contextlib
     import io
 
