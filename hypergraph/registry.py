@@ -1,7 +1,15 @@
-"""Name registries used by the config runner (datasets, models, tasks)."""
+"""Name registries used by the config runner (datasets, models, tasks).
+
+Each registry is filled by one package's ``__init__`` (``hypergraph.nn.models`` for
+:data:`MODELS`, ``hypergraph.datasets`` for :data:`DATASETS`, ``hypergraph.tasks`` for
+:data:`TASKS`), which lists every entry explicitly.  A registry imports that package the first
+time it is read, so its contents never depend on what else was imported before, and
+``import hypergraph.data`` stays free of the heavier packages.
+"""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -10,9 +18,20 @@ from typing import Any
 class Registry:
     """Map names to objects; an unknown name fails with the list of valid ones."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, package: str | None = None) -> None:
         self.kind = kind
+        self.package = package
         self._items: dict[str, Any] = {}
+        self._loaded = package is None
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True  # set first: the package's own registrations read the registry
+            try:
+                importlib.import_module(self.package)
+            except BaseException:
+                self._loaded = False
+                raise
 
     def register(self, name: str, obj: Any = None) -> Any:
         def deco(o: Any) -> Any:
@@ -25,6 +44,7 @@ class Registry:
         return deco if obj is None else deco(obj)
 
     def get(self, name: str) -> Any:
+        self._load()
         key = str(name).lower()
         if key not in self._items:
             raise KeyError(
@@ -33,15 +53,30 @@ class Registry:
         return self._items[key]
 
     def names(self) -> list[str]:
+        self._load()
         return sorted(self._items)
 
+    def items(self) -> list[tuple[str, Any]]:
+        self._load()
+        return sorted(self._items.items())
+
     def __contains__(self, name: str) -> bool:
+        self._load()
         return str(name).lower() in self._items
 
+    def __iter__(self):
+        return iter(self.names())
 
-DATASETS = Registry("dataset")
-MODELS = Registry("model")
-TASKS = Registry("task")
+    def __len__(self) -> int:
+        return len(self.names())
+
+    def __repr__(self) -> str:
+        return f"Registry({self.kind!r}, {self.names()})"
+
+
+DATASETS = Registry("dataset", "hypergraph.datasets")
+MODELS = Registry("model", "hypergraph.nn.models")
+TASKS = Registry("task", "hypergraph.tasks")
 
 
 def check_kwargs(fn: Callable, kwargs: Mapping[str, Any], what: str, ignore: tuple = ()) -> None:

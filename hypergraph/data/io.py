@@ -19,7 +19,7 @@ import torch
 
 from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.data.ops import incidence_scipy
-from hypergraph.datasets.download import atomic_write
+from hypergraph.data.utils import atomic_write
 
 
 def to_scipy(hg: Hypergraph) -> sp.csr_matrix:

@@ -16,7 +16,8 @@ from pathlib import Path
 from torch_geometric.data import InMemoryDataset
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.datasets.download import DatasetNotFoundError, atomic_write, cache_dir, resolve_root
+from hypergraph.data.utils import atomic_write
+from hypergraph.datasets.download import DatasetNotFoundError, cache_dir, resolve_root
 
 
 class HypergraphDataset(InMemoryDataset):

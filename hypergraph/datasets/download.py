@@ -12,7 +12,6 @@ import hashlib
 import os
 import tempfile
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ENV_DATA = "HYPERGRAPH_DATA"
@@ -77,24 +76,6 @@ def verify_sha256(path: str | os.PathLike, sha256: str) -> None:
     got = sha256_file(path)
     if got != sha256.lower():
         raise ChecksumError(f"checksum mismatch for {path}: expected sha256 {sha256}, got {got}")
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator:
-    """Write to a temporary file beside ``path`` and rename it into place on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def download_url(

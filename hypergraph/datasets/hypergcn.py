@@ -36,8 +36,9 @@ import scipy.sparse as sp
 import torch
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.utils import atomic_write
 from hypergraph.datasets.base import HypergraphDataset
-from hypergraph.datasets.download import ChecksumError, atomic_write, download_url, sha256_file
+from hypergraph.datasets.download import ChecksumError, download_url, sha256_file
 from hypergraph.datasets.safe_pickle import restricted_load
 from hypergraph.registry import DATASETS
 

@@ -7,7 +7,6 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from hypergraph.nn.conv import HGNNConv, HGNNPConv
-from hypergraph.registry import MODELS
 
 
 class HGNN(torch.nn.Module):
@@ -98,5 +97,3 @@ class HGNNP(HGNN):
     conv_cls = HGNNPConv
 
 
-MODELS.register("hgnn", HGNN)
-MODELS.register("hgnnp", HGNNP)

@@ -6,8 +6,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from hypergraph.registry import MODELS
-
 
 class MLP(torch.nn.Module):
     """Linear → ReLU → (BatchNorm) → Dropout blocks, then a Linear output layer.
@@ -75,4 +73,3 @@ class MLP(torch.nn.Module):
         )
 
 
-MODELS.register("mlp", MLP)
