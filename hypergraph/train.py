@@ -1,7 +1,7 @@
 """Config runner: ``python -m hypergraph.train config=configs/X.yaml key=value ...``.
 
 The configuration is the task's defaults, then the YAML file given by ``config=``, then the
-dotted ``key=value`` overrides (OmegaConf syntax, e.g. ``model.hidden=128`` or
+dotted ``key=value`` overrides (OmegaConf syntax, e.g. ``model.hidden_channels=128`` or
 ``seeds=[0,1,2]``).  Unknown keys fail with the list of valid ones.  Each seed runs the task;
 per-seed metrics, their mean ± std and the resolved config are written to ``runs/<timestamp>/``
 (or ``run_dir=``), and the run ends with one line per metric::
@@ -9,63 +9,75 @@ per-seed metrics, their mean ± std and the resolved config are written to ``run
     test_acc 0.7905 ± 0.0060 (5 seeds)
 
 ``resume=true run_dir=<dir>`` finishes an interrupted run: seeds with results are kept and
-the others restart from their ``last.ckpt`` when one exists.
+the others restart from their ``last.ckpt`` when one exists; the config must be the one the
+run was started with.  A run folder is locked while a run writes into it.  Known errors (config,
+data, model, checkpoint) print one line ``error: ...`` and exit with status 2, leaving no new
+run folder behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, ListConfig, OmegaConf
-from omegaconf.errors import ConfigAttributeError, ConfigKeyError
+from omegaconf import DictConfig, OmegaConf
 
+from hypergraph.config import (
+    COMMON_DEFAULTS,
+    DEFAULT_TASK,
+    ConfigError,
+    RunError,
+    check_resume,
+    load_config,
+)
 from hypergraph.registry import TASKS
 
-DEFAULT_TASK = "node_classification"
-
-COMMON_DEFAULTS: dict[str, Any] = {
-    "task": DEFAULT_TASK,
-    "seeds": [0],
-    "out_dir": "runs",
-    "run_dir": None,
-    "resume": False,
-    "ckpt_path": None,
-    "num_threads": None,
-}
+__all__ = ["ConfigError", "RunError", "load_config", "main", "run", "summarize"]
 
 USAGE = """usage: python -m hypergraph.train [config=PATH] [key=value ...]
 
   config=PATH        YAML file merged over the task's defaults
-  key=value          dotted overrides, e.g. model.hidden=128 trainer.max_epochs=300 seeds=[0,1,2]
+  key=value          dotted overrides, e.g. model.hidden_channels=128 trainer.max_epochs=300 seeds=[0,1,2]
   resume=true run_dir=DIR   finish an interrupted run (completed seeds are kept)
+  logger=csv|tensorboard|none   training logs (default csv: <run>/seed_<s>/logs/metrics.csv)
   --print-config     print the resolved config and exit
+  --help [task=NAME] this text, the registered tasks, models and datasets, and a task's keys
 """
-
-
-class ConfigError(ValueError):
-    """A configuration names an unknown key, task or value."""
 
 
 def _is_rank_zero() -> bool:
     return int(os.environ.get("LOCAL_RANK", "0")) == 0 and int(os.environ.get("NODE_RANK", "0")) == 0
 
 
+def print_help(overrides: Sequence[str] = ()) -> None:
+    """Usage, registered tasks / models / datasets, and the chosen task's default keys."""
+    from hypergraph.registry import DATASETS, MODELS
+
+    print(USAGE)
+    print("tasks:", ", ".join(TASKS.names()))
+    print("models:", ", ".join(MODELS.names()))
+    print("datasets:", ", ".join(DATASETS.names()), "(or any folder in a known format: dataset.format=...)")
+    task_name = OmegaConf.from_dotlist([o for o in overrides if o.startswith("task=")]).get("task")
+    task = TASKS.get(task_name or DEFAULT_TASK)
+    print(f"\nkeys of task '{task.name}' (defaults):")
+    print(OmegaConf.to_yaml(OmegaConf.create({**COMMON_DEFAULTS, **task.defaults})))
+
+
 def parse_args(argv: Sequence[str]) -> tuple[str | None, list[str], bool]:
     config_path, overrides, print_only = None, [], False
+    if any(a in ("-h", "--help") for a in argv):
+        print_help([a for a in argv if "=" in a])
+        raise SystemExit(0)
     for arg in argv:
-        if arg in ("-h", "--help"):
-            print(USAGE)
-            _load_tasks()
-            print("tasks:", ", ".join(TASKS.names()))
-            raise SystemExit(0)
         if arg == "--print-config":
             print_only = True
         elif arg.startswith("config="):
@@ -75,46 +87,6 @@ def parse_args(argv: Sequence[str]) -> tuple[str | None, list[str], bool]:
         else:
             raise ConfigError(f"cannot parse argument {arg!r}: expected config=PATH or key=value")
     return config_path, overrides, print_only
-
-
-def _load_tasks() -> None:
-    import hypergraph.tasks  # noqa: F401  (registers every task)
-
-
-def load_config(config_path: str | None = None, overrides: Sequence[str] = ()) -> DictConfig:
-    """Merge task defaults, the YAML file and the overrides; validate every key."""
-    _load_tasks()
-    user = OmegaConf.load(config_path) if config_path else OmegaConf.create({})
-    cli = OmegaConf.from_dotlist(list(overrides))
-    task_name = cli.get("task", None) or user.get("task", None) or DEFAULT_TASK
-    try:
-        task = TASKS.get(task_name)
-    except KeyError as err:
-        raise ConfigError(err.args[0]) from None
-    base = OmegaConf.create({**COMMON_DEFAULTS, **task.defaults})
-    OmegaConf.set_struct(base, True)
-    for key in task.open_sections:  # sections validated by the task against signatures
-        if key in base:
-            OmegaConf.set_struct(base[key], False)
-    try:
-        cfg = OmegaConf.merge(base, user, cli)
-    except (ConfigKeyError, ConfigAttributeError) as err:
-        raise ConfigError(_unknown_key_message(err, base)) from None
-    if isinstance(cfg.seeds, int):
-        cfg.seeds = [cfg.seeds]
-    if not isinstance(cfg.seeds, ListConfig) or not all(isinstance(s, int) for s in cfg.seeds):
-        raise ConfigError(f"seeds must be an int or a list of ints, got {cfg.seeds}")
-    task.validate(cfg)
-    return cfg
-
-
-def _unknown_key_message(err: Exception, base: DictConfig) -> str:
-    full_key = getattr(err, "full_key", None) or ""
-    parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
-    node = OmegaConf.select(base, parent) if parent else base
-    valid = ", ".join(sorted(node.keys())) if isinstance(node, DictConfig) else ""
-    where = f" in '{parent}'" if parent else ""
-    return f"unknown config key '{full_key}'{where}; valid keys: {valid}"
 
 
 def summarize(per_seed: list[dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -139,6 +111,51 @@ def format_summary(summary: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
+class RunLock:
+    """An exclusive lock file ``<run_dir>/.lock`` holding the owner's pid; a lock left by a
+    process that no longer exists is taken over."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.path = run_dir / ".lock"
+        self.held = False
+
+    def __enter__(self) -> RunLock:
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                try:
+                    pid = int(self.path.read_text().strip() or 0)
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and _alive(pid):
+                    raise ConfigError(
+                        f"run_dir {self.path.parent} is in use by another run (pid {pid}); "
+                        "wait for it or choose another run_dir"
+                    ) from None
+                self.path.unlink(missing_ok=True)  # stale: its owner is gone
+                continue
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            self.held = True
+            return self
+        raise ConfigError(f"cannot lock run_dir {self.path.parent}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Run every seed of ``cfg``; return per-seed metrics and their summary."""
     task = TASKS.get(cfg.task)
@@ -146,6 +163,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         import torch
 
         torch.set_num_threads(int(cfg.num_threads))
+    if "trainer" in cfg and cfg.get("logger") is not None:
+        cfg.trainer.logger = cfg.logger
     if cfg.run_dir:
         run_dir = Path(cfg.run_dir)
     elif not _is_rank_zero() and os.environ.get("HYPERGRAPH_RUN_DIR"):
@@ -161,9 +180,30 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         os.environ["HYPERGRAPH_RUN_DIR"] = str(run_dir)  # inherited by DDP children
     if cfg.ckpt_path and len(cfg.seeds) > 1:
         raise ConfigError("ckpt_path= resumes a single seed; use resume=true run_dir=DIR instead")
+    if cfg.ckpt_path and not Path(cfg.ckpt_path).is_file():
+        raise ConfigError(f"ckpt_path {cfg.ckpt_path!r} is not a file")
     rank0 = _is_rank_zero()
+    if cfg.resume and rank0:
+        check_resume(cfg, run_dir)
+    elif rank0 and (run_dir / "config.yaml").exists():
+        raise ConfigError(
+            f"run_dir {run_dir} already holds a run; use resume=true to finish it, or another run_dir"
+        )
+    created = rank0 and not run_dir.exists()
     if rank0:
         run_dir.mkdir(parents=True, exist_ok=True)
+    lock = RunLock(run_dir) if rank0 else contextlib.nullcontext()
+    try:
+        with lock:
+            return _run_seeds(cfg, task, run_dir, rank0)
+    except BaseException:
+        if created and not any(run_dir.glob("seed_*/metrics.json")):
+            shutil.rmtree(run_dir, ignore_errors=True)  # nothing finished: leave nothing behind
+        raise
+
+
+def _run_seeds(cfg: DictConfig, task: Any, run_dir: Path, rank0: bool) -> dict[str, Any]:
+    if rank0:  # on resume only the keys free to change (e.g. trainer.max_epochs) differ
         (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg))
     per_seed: list[dict[str, float]] = []
     for seed in cfg.seeds:
@@ -176,8 +216,12 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         last = seed_dir / "checkpoints" / "last.ckpt"
         if cfg.resume and ckpt is None and last.exists():
             ckpt = str(last)
+            _keep_log_history(seed_dir)
         metrics = task.run(cfg, int(seed), seed_dir, ckpt)
         metrics = {k: float(v) for k, v in metrics.items()}
+        bad = [k for k, v in metrics.items() if k.startswith(("test_", "val_")) and not math.isfinite(v)]
+        if bad:
+            raise RunError(f"seed {seed}: metric(s) {bad} are not finite (training diverged?)")
         per_seed.append(metrics)
         if rank0:
             seed_dir.mkdir(parents=True, exist_ok=True)
@@ -204,6 +248,15 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     return result
 
 
+def _keep_log_history(seed_dir: Path) -> None:
+    """Lightning's CSV logger rewrites ``metrics.csv`` on resume: keep the pre-kill rows in
+    ``metrics.part<k>.csv`` beside it (they are read back by :mod:`hypergraph.plot`)."""
+    log = seed_dir / "logs" / "metrics.csv"
+    if log.exists():
+        k = len(list(log.parent.glob("metrics.part*.csv")))
+        log.rename(log.parent / f"metrics.part{k}.csv")
+
+
 def print_result(result: dict[str, Any]) -> None:
     summary = result["summary"]
     keys = list(summary)
@@ -218,19 +271,43 @@ def print_result(result: dict[str, Any]) -> None:
         print(line)
 
 
+def known_errors() -> tuple[type[BaseException], ...]:
+    """Errors a user can fix from the message alone: printed as one line, exit status 2."""
+    import pickle
+
+    errs: list[type[BaseException]] = [
+        ConfigError, RunError, KeyError, ValueError, TypeError, FileNotFoundError, NotADirectoryError,
+        IsADirectoryError, PermissionError, pickle.UnpicklingError, EOFError, ModuleNotFoundError,
+        FloatingPointError,
+    ]  # fmt: skip
+    try:
+        from hypergraph.datasets.download import ChecksumError
+
+        errs.append(ChecksumError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errs)
+
+
+def _message(err: BaseException) -> str:
+    msg = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
+    return f"{type(err).__name__}: {msg}" if not isinstance(err, (ConfigError, KeyError)) else str(msg)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         config_path, overrides, print_only = parse_args(argv)
         cfg = load_config(config_path, overrides)
-    except (ConfigError, KeyError, FileNotFoundError) as err:
-        msg = err.args[0] if err.args else str(err)
-        print(f"error: {msg}", file=sys.stderr)
+        if print_only:
+            print(OmegaConf.to_yaml(cfg))
+            return 0
+        result = run(cfg)
+    except known_errors() as err:
+        if os.environ.get("HYPERGRAPH_TRACEBACK"):
+            raise
+        print(f"error: {_message(err)}", file=sys.stderr)
         return 2
-    if print_only:
-        print(OmegaConf.to_yaml(cfg))
-        return 0
-    result = run(cfg)
     if _is_rank_zero():
         print_result(result)
     return 0

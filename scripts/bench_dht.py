@@ -18,7 +18,8 @@ import torch
 from torch_geometric.loader import DataLoader
 
 from hypergraph.datasets.tu import load_tu
-from hypergraph.dual import DualHypergraph, HyperDropNet
+from hypergraph.dual import DualHypergraph
+from hypergraph.nn.models import HyperDropNet
 
 RATIOS = {"PROTEINS": 0.65, "MUTAG": 0.9, "IMDB-BINARY": 0.9}
 

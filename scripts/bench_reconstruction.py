@@ -93,7 +93,9 @@ def run_one(dataset: str, method: str, root: str, seed: int, threads: int) -> di
     t = time.perf_counter()
     if method.startswith(("count", "motif")):
         features = "count" if method.startswith("count") else "motif"
-        clf = "lightning" if method.endswith("lightning") else "sklearn"
+        clf = "sklearn"
+        if method.endswith("lightning"):
+            from hypergraph.tasks.reconstruction import LightningMLP as clf
         model = SHyRe(SHYRE_DATASETS[dataset].beta, features=features, classifier=clf, seed=seed)
         model.fit(train)
         t_fit = time.perf_counter() - t

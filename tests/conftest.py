@@ -54,3 +54,10 @@ def _shared_data_stays_read_only():
     yield
     added = sorted(_listing(root) - before)
     assert not added, f"tests wrote into the read-only data folder {root}: {added[:10]}"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Processed files and downloads of every test go to a fresh cache, never ~/.cache."""
+    if "HYPERGRAPH_CACHE" not in os.environ or os.environ.get("HYPERGRAPH_TEST_KEEP_CACHE") != "1":
+        monkeypatch.setenv("HYPERGRAPH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -45,9 +45,9 @@ def test_cli_unknown_key_exit_code(capsys):
 
 def test_config_file_and_overrides(tmp_path):
     f = tmp_path / "c.yaml"
-    f.write_text("model: {hidden: 7}\nseeds: 3\n")
+    f.write_text("model: {hidden_channels: 7}\nseeds: 3\n")
     cfg = load_config(str(f), ["optim.lr=0.5"])
-    assert cfg.model.hidden == 7 and cfg.optim.lr == 0.5 and list(cfg.seeds) == [3]
+    assert cfg.model.hidden_channels == 7 and cfg.optim.lr == 0.5 and list(cfg.seeds) == [3]
     assert cfg.model.name == "hgnn"  # defaults kept
 
 

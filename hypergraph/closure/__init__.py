@@ -1,13 +1,12 @@
 """Simplicial closure and higher-order link prediction (Benson et al., PNAS 2018).
 
-* :class:`TemporalSimplicialComplex`: timestamped simplices, projections, conversion to
-  :class:`~hypergraph.data.Hypergraph`;
+* input: a :class:`~hypergraph.data.temporal.TemporalSimplicialComplex` (timestamped
+  simplices, split by time);
 * :func:`enumerate_open_triangles`, :class:`ClosureTriangles`, :func:`closure_type_counts`;
 * the scores of :mod:`hypergraph.closure.scores` and the task runner of
   :mod:`hypergraph.closure.evaluate` (label modes ``"true"`` and ``"reference"``).
 """
 
-from hypergraph.closure.complex import TemporalSimplicialComplex, percentile_cutoff
 from hypergraph.closure.evaluate import (
     LABEL_MODES,
     SCORES,
@@ -33,13 +32,11 @@ __all__ = [
     "ClosureTask",
     "ClosureTriangles",
     "ProjectedGraph",
-    "TemporalSimplicialComplex",
     "closure_type_counts",
     "enumerate_open_triangles",
     "evaluate_scores",
     "logreg_features",
     "logreg_scores",
-    "percentile_cutoff",
     "relative_ap",
     "simplex_triple_keys",
 ]

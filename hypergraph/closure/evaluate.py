@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from hypergraph.closure import scores as S
-from hypergraph.closure.complex import TemporalSimplicialComplex
 from hypergraph.closure.triangles import ClosureTriangles, closure_type_counts, enumerate_open_triangles
+from hypergraph.data.temporal import TemporalSimplicialComplex
 
 __all__ = [
     "LABEL_MODES",

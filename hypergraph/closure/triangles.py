@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hypergraph.closure.complex import TemporalSimplicialComplex
+from hypergraph.data.set_ops import segment_pairs, segment_triples
+from hypergraph.data.temporal import TemporalSimplicialComplex
 
 __all__ = [
     "CONFIGURATIONS",
@@ -30,38 +31,6 @@ _CHUNK = 1 << 22  # wedges / triples per vectorised chunk
 
 
 # ------------------------------------------------------------------------- helpers
-def segment_pairs(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All index pairs ``(p, q)``, ``p < q``, inside each segment ``[start, start + length)``."""
-    starts = np.asarray(starts, dtype=np.int64)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    seg_first = np.cumsum(lengths) - lengths
-    pos = np.arange(total, dtype=np.int64) - np.repeat(seg_first - starts, lengths)
-    partners = np.repeat(starts + lengths, lengths) - pos - 1
-    p = np.repeat(pos, partners)
-    first = np.cumsum(partners) - partners
-    q = p + 1 + (np.arange(p.size, dtype=np.int64) - np.repeat(first, partners))
-    return p, q
-
-
-def segment_triples(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
-    """All index triples ``p < q < r`` inside each segment."""
-    starts = np.asarray(starts, dtype=np.int64)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    p, q = segment_pairs(starts, lengths)
-    if p.size == 0:
-        z = np.zeros(0, np.int64)
-        return z, z, z
-    ends = np.repeat(starts + lengths, lengths * (lengths - 1) // 2)
-    cnt = ends - q - 1
-    p3, q3 = np.repeat(p, cnt), np.repeat(q, cnt)
-    first = np.cumsum(cnt) - cnt
-    r3 = q3 + 1 + (np.arange(p3.size, dtype=np.int64) - np.repeat(first, cnt))
-    return p3, q3, r3
-
-
 def _chunks(work: np.ndarray, budget: int = _CHUNK) -> list[tuple[int, int]]:
     """Split items with per-item ``work`` into consecutive ranges of about ``budget`` work."""
     if work.size == 0:
@@ -159,8 +128,17 @@ class ProjectedGraph:
         rank = np.empty(n, dtype=np.int64)
         rank[np.lexsort((np.arange(n), degree))] = np.arange(n)
         g = cls(
-            n, w.indptr.astype(np.int64), col, w.data.astype(np.int64), eu, ev, ew, entry_edge,
-            degree, tsc.simplex_degree(), rank,
+            n,
+            w.indptr.astype(np.int64),
+            col,
+            w.data.astype(np.int64),
+            eu,
+            ev,
+            ew,
+            entry_edge,
+            degree,
+            tsc.simplex_degree(),
+            rank,
         )
         if n * n <= 1 << 24:  # dense edge-id table up to 4096 nodes (64 MiB)
             table = np.full((n, n), -1, dtype=np.int32)
@@ -333,8 +311,12 @@ def closure_type_counts(
         i, j, k = decode_triples(keys[a:b], n)
         keep = old_node[i] & old_node[j] & old_node[k] & ~_isin_sorted(keys[a:b], ct.closed_keys)
         i, j, k = i[keep], j[keep], k[keep]
-        cls = np.sort(np.stack([np.minimum(g.weight(i, j), 2), np.minimum(g.weight(j, k), 2),
-                                np.minimum(g.weight(i, k), 2)]), axis=0)
+        cls = np.sort(
+            np.stack(
+                [np.minimum(g.weight(i, j), 2), np.minimum(g.weight(j, k), 2), np.minimum(g.weight(i, k), 2)]
+            ),
+            axis=0,
+        )
         code = cls[0] * 9 + cls[1] * 3 + cls[2]
         cnt = np.bincount(code, minlength=27)
         for c in CONFIGURATIONS:

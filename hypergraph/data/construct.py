@@ -24,15 +24,20 @@ def from_node_sets(
 
     Repeated ids inside one set count once.  ``num_nodes`` defaults to the largest id + 1;
     pass it to have isolated nodes beyond that.  Empty sets raise unless ``allow_empty``.
+    Node ids must be integers: Python / NumPy integers, integer tensors, or floats with an
+    integral value (``2.0`` is node 2); ``1.7``, NaN, booleans and strings raise a
+    :class:`ValueError` naming the set and the value instead of being truncated.
     Extra keyword arguments (``x``, ``y``, ...) are stored on the result.
     """
-    sets = [np.fromiter((int(v) for v in s), dtype=np.int64) for s in node_sets]
-    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    lists = [s.tolist() if isinstance(s, (Tensor, np.ndarray)) else list(s) for s in node_sets]
+    sizes = np.fromiter((len(s) for s in lists), dtype=np.int64, count=len(lists))
+    nodes = _node_ids(lists, sizes)
     if not allow_empty and (sizes == 0).any():
         raise ValueError(f"hyperedge {int(np.argmax(sizes == 0))} is empty")
-    nodes = np.concatenate(sets) if sets else np.zeros(0, dtype=np.int64)
     if nodes.size and nodes.min() < 0:
-        raise ValueError(f"negative node id {int(nodes.min())} in node_sets")
+        k = int(np.argmax(nodes < 0))
+        e = int(np.searchsorted(np.cumsum(sizes), k, side="right"))
+        raise ValueError(f"negative node id {int(nodes[k])} in node_sets[{e}]")
     if num_nodes is None:
         num_nodes = int(nodes.max()) + 1 if nodes.size else 0
     elif nodes.size and nodes.max() >= num_nodes:
@@ -41,7 +46,7 @@ def from_node_sets(
         raise ValueError(
             f"node id {int(nodes[k])} in hyperedge {e} is out of range for num_nodes={num_nodes}"
         )
-    edges = np.repeat(np.arange(len(sets), dtype=np.int64), sizes)
+    edges = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
     hi = coalesce_incidence(torch.from_numpy(np.stack([nodes, edges])), num_nodes)
     w = None
     if hyperedge_weight is not None:
@@ -49,10 +54,40 @@ def from_node_sets(
     return Hypergraph(
         hyperedge_index=hi,
         num_nodes=num_nodes,
-        num_hyperedges=len(sets),
+        num_hyperedges=len(lists),
         hyperedge_weight=w,
         **attrs,
     )
+
+
+def _node_ids(lists: list[list], sizes: np.ndarray) -> np.ndarray:
+    """The concatenated node ids of ``lists`` as int64, refusing non-integral values (one
+    vectorised check over all sets)."""
+    flat = [v for s in lists for v in s]
+    if not flat:
+        return np.zeros(0, dtype=np.int64)
+    try:
+        arr = np.asarray(flat)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"node_sets must hold integer node ids: {err}") from err
+    if arr.ndim != 1:
+        raise ValueError("node_sets must hold integer node ids, got nested sequences")
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+    else:  # bool, str, object: judge each value
+        bad = np.array(
+            [isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) for v in flat]
+        )
+    if bad.any():
+        k = int(np.argmax(bad))
+        e = int(np.searchsorted(np.cumsum(sizes), k, side="right"))
+        raise ValueError(
+            f"node_sets[{e}] holds {flat[k]!r}, which is not an integer node id "
+            "(ids must be integers; integral floats such as 2.0 are accepted)"
+        )
+    return arr.astype(np.int64)
 
 
 def from_graph(
@@ -89,9 +124,7 @@ def from_graph(
         centers = torch.unique(reach[0])
         cid = torch.full((num_nodes,), -1, dtype=torch.long)
         cid[centers] = torch.arange(centers.numel()) + M
-        hi = torch.cat(
-            [torch.stack([reach[1], cid[reach[0]]]), torch.stack([centers, cid[centers]])], dim=1
-        )
+        hi = torch.cat([torch.stack([reach[1], cid[reach[0]]]), torch.stack([centers, cid[centers]])], dim=1)
         parts_hi.append(hi)
         parts_w.append(torch.ones(centers.numel()))
         M += centers.numel()
@@ -144,6 +177,4 @@ def from_knn(x: Tensor, k: int, chunk_size: int = 4096, **attrs: object) -> Hype
         nbrs.append(d.topk(k, dim=1, largest=False).indices)
     nb = torch.cat(nbrs)
     hi = torch.stack([nb.reshape(-1), torch.arange(N).repeat_interleave(k)])
-    return Hypergraph(
-        hyperedge_index=coalesce_incidence(hi, N), num_nodes=N, num_hyperedges=N, **attrs
-    )
+    return Hypergraph(hyperedge_index=coalesce_incidence(hi, N), num_nodes=N, num_hyperedges=N, **attrs)

@@ -8,7 +8,7 @@ import torch
 from torch import Tensor
 from torch_geometric.data import Data
 
-from hypergraph.data.validate import validate_hypergraph
+from hypergraph.data.validate import check_hyperedge_weight, check_node_features, validate_hypergraph
 
 
 class Hypergraph(Data):
@@ -36,7 +36,9 @@ class Hypergraph(Data):
         num_nodes: number of nodes ``N``; taken from ``x`` when omitted.
         num_hyperedges: number of hyperedges ``M``; taken from ``hyperedge_weight`` or
             ``hyperedge_attr`` when omitted.
-        validate: check indices, shapes and weights (raises :class:`ValueError`).
+        validate: check indices, shapes, weights (finite, ``>= 0``), ``x`` (finite) and the
+            length of ``y`` (raises :class:`ValueError`).  The value checks also apply when
+            ``x`` or ``hyperedge_weight`` is assigned later (``hg.hyperedge_weight = w``).
         allow_empty_hyperedges: with ``validate``, whether a hyperedge id in ``[0, M)`` may
             have no member.
         **kwargs: further attributes, stored as in :class:`~torch_geometric.data.Data`.
@@ -55,8 +57,14 @@ class Hypergraph(Data):
         allow_empty_hyperedges: bool = True,
         **kwargs: Any,
     ) -> None:
+        self.__dict__["_validate"] = False  # checked once, below
         super().__init__(x=x, y=y, **kwargs)
+        self.__dict__["_validate"] = bool(validate)
         if hyperedge_index is None:  # empty object (PyG collation, copies)
+            if validate:
+                for key in _VALUE_CHECKS:
+                    if self._store.get(key, None) is not None:
+                        _VALUE_CHECKS[key](self._store[key])
             if num_nodes is not None:
                 self.num_nodes = int(num_nodes)
             if num_hyperedges is not None:
@@ -81,7 +89,7 @@ class Hypergraph(Data):
             )
         self.hyperedge_index = hyperedge_index
         if hyperedge_weight is not None:
-            self.hyperedge_weight = hyperedge_weight
+            self._store.hyperedge_weight = hyperedge_weight  # checked by validate_structure
         if hyperedge_attr is not None:
             self.hyperedge_attr = hyperedge_attr
         self.num_nodes = int(num_nodes)
@@ -122,9 +130,19 @@ class Hypergraph(Data):
         return super().__cat_dim__(key, value, *args, **kwargs)
 
     def is_edge_attr(self, key: str) -> bool:  # PyG hook: hyperedge-level attributes
-        return key in ("hyperedge_weight", "hyperedge_attr")
+        return key in ("hyperedge_weight", "hyperedge_attr", "e_id", "hyperedge_degree")
 
     # ------------------------------------------------------------- validation
+    def __setattr__(self, key: str, value: Any) -> None:
+        if value is not None and key in _VALUE_CHECKS and self.__dict__.get("_validate", True):
+            _VALUE_CHECKS[key](value)
+        super().__setattr__(key, value)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if value is not None and key in _VALUE_CHECKS and self.__dict__.get("_validate", True):
+            _VALUE_CHECKS[key](value)
+        super().__setitem__(key, value)
+
     def validate_structure(self, allow_empty_hyperedges: bool = True) -> None:
         """Raise :class:`ValueError` naming the first problem of the structure found."""
         validate_hypergraph(
@@ -135,7 +153,9 @@ class Hypergraph(Data):
             hyperedge_attr=self._store.get("hyperedge_attr", None),
             x=self._store.get("x", None),
             allow_empty_hyperedges=allow_empty_hyperedges,
+            y=self._store.get("y", None),
         )
+        check_batch_attributes(self._store, self.num_nodes, self.num_hyperedges)
 
     # ------------------------------------------------------------- operators
     def operator(self, kind: str = "hgnn") -> Any:
@@ -187,16 +207,43 @@ class Hypergraph(Data):
         return state
 
 
+# values checked when assigned to a validated hypergraph (shapes are checked by validate_structure:
+# transforms assign the weights before updating num_hyperedges)
+_VALUE_CHECKS = {"hyperedge_weight": check_hyperedge_weight, "x": check_node_features}
+
+
+def check_batch_attributes(store: Any, num_nodes: int, num_hyperedges: int) -> None:
+    """Check the attributes a :mod:`hypergraph.loader` mini-batch carries, when present.
+
+    ``n_id`` (``[N]`` int64 ids into the full graph), ``e_id`` (``[M]`` int64), ``node_degree``
+    (``[N]``, finite, ``>= 0``), ``hyperedge_degree`` (``[M]``, finite, ``>= 0``) and
+    ``batch_size`` (an int in ``[0, N]``: the seed nodes are the first ``batch_size`` nodes).
+    """
+    sizes = {"n_id": num_nodes, "e_id": num_hyperedges, "node_degree": num_nodes}
+    sizes["hyperedge_degree"] = num_hyperedges
+    for key, size in sizes.items():
+        t = store.get(key, None)
+        if t is None:
+            continue
+        if not isinstance(t, Tensor) or t.dim() != 1 or t.numel() != size:
+            shape = list(t.shape) if isinstance(t, Tensor) else type(t).__name__
+            raise ValueError(f"{key} must be a tensor of shape [{size}], got {shape}")
+        if key in ("n_id", "e_id"):
+            if t.dtype != torch.long:
+                raise ValueError(f"{key} must have dtype torch.int64, got {t.dtype}")
+            if t.numel() and int(t.min()) < 0:
+                raise ValueError(f"{key} holds a negative id")
+        elif not torch.is_floating_point(t) or not bool(torch.isfinite(t).all()) or bool((t < 0).any()):
+            raise ValueError(f"{key} must hold finite, non-negative floating-point degrees")
+    bs = store.get("batch_size", None)
+    if bs is not None and (isinstance(bs, bool) or not isinstance(bs, int) or not 0 <= bs <= num_nodes):
+        raise ValueError(f"batch_size must be an int in [0, num_nodes={num_nodes}], got {bs!r}")
+
+
 def same_stamp(a: tuple, b: tuple) -> bool:
     """Two cache stamps ``(hyperedge_index, version, hyperedge_weight, version, *rest)`` describe
     the same tensors, unmodified (identity for the tensors, equality for the rest)."""
-    return (
-        a[0] is b[0]
-        and a[1] == b[1]
-        and a[2] is b[2]
-        and a[3] == b[3]
-        and a[4:] == b[4:]
-    )
+    return a[0] is b[0] and a[1] == b[1] and a[2] is b[2] and a[3] == b[3] and a[4:] == b[4:]
 
 
 # processed datasets are loaded with torch.load(weights_only=True): allow-list the class

@@ -56,7 +56,41 @@ def hyperedge_degree(
     hyperedge_index: Tensor, num_hyperedges: int, dtype: torch.dtype = torch.float32
 ) -> Tensor:
     r"""Hyperedge size :math:`\delta_e = |e|`, shape ``[M]``."""
+    return _hyperedge_size(hyperedge_index, num_hyperedges, dtype)
+
+
+def _hyperedge_size(hyperedge_index: Tensor, num_hyperedges: int, dtype: torch.dtype) -> Tensor:
     return torch.bincount(hyperedge_index[1], minlength=num_hyperedges).to(dtype)
+
+
+def _degrees(
+    hyperedge_index: Tensor,
+    num_nodes: int,
+    num_hyperedges: int,
+    w: Tensor,
+    dtype: torch.dtype,
+    node_degree: Tensor | None,
+    hyperedge_degree: Tensor | None,
+) -> tuple[Tensor, Tensor]:
+    """``(d_v, delta_e)``: computed from the incidences, or the given (e.g. full-graph) degrees."""
+    if node_degree is None:
+        dv = scatter(w[hyperedge_index[1]], hyperedge_index[0], 0, dim_size=num_nodes, reduce="sum")
+    else:
+        if node_degree.dim() != 1 or node_degree.numel() != num_nodes:
+            raise ValueError(
+                f"node_degree must have shape [num_nodes={num_nodes}], got {list(node_degree.shape)}"
+            )
+        dv = node_degree.detach().to(device=hyperedge_index.device, dtype=dtype)
+    if hyperedge_degree is None:
+        de = _hyperedge_size(hyperedge_index, num_hyperedges, dtype)
+    else:
+        if hyperedge_degree.dim() != 1 or hyperedge_degree.numel() != num_hyperedges:
+            raise ValueError(
+                f"hyperedge_degree must have shape [num_hyperedges={num_hyperedges}], "
+                f"got {list(hyperedge_degree.shape)}"
+            )
+        de = hyperedge_degree.detach().to(device=hyperedge_index.device, dtype=dtype)
+    return dv, de
 
 
 def incidence_matrix(
@@ -194,6 +228,8 @@ def build_operator(
     num_hyperedges: int,
     hyperedge_weight: Tensor | None = None,
     dtype: torch.dtype = torch.float32,
+    node_degree: Tensor | None = None,
+    hyperedge_degree: Tensor | None = None,
 ) -> PropagationOperator:
     r"""Build a normalised operator.
 
@@ -202,14 +238,18 @@ def build_operator(
     * ``"hgnnp"``: :math:`D_v^{-1} H W D_e^{-1} H^\top` (HGNN+ mean/mean, Gao et al. 2022; also
       the row-normalised HCHA / EHGNN operator with ``W`` applied);
       ``P = D_v^{-1} H W``, ``Q = D_e^{-1} H^\top``.
+
+    ``node_degree`` (``[N]``, weighted) and ``hyperedge_degree`` (``[M]``, sizes) replace
+    :math:`D_v` and :math:`D_e` when given, e.g. the full-graph degrees carried by a mini-batch
+    of :mod:`hypergraph.loader`, so that a batch holding whole neighbourhoods normalises exactly
+    as the full hypergraph does.
     """
     if kind not in OPERATORS:
         raise ValueError(f"unknown operator {kind!r}; valid: {', '.join(OPERATORS)}")
     hyperedge_weight = None if hyperedge_weight is None else hyperedge_weight.detach()
     v, e = hyperedge_index[0], hyperedge_index[1]
     w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, dtype)
-    dv = scatter(w[e], v, 0, dim_size=num_nodes, reduce="sum")
-    de = hyperedge_degree(hyperedge_index, num_hyperedges, dtype)
+    dv, de = _degrees(hyperedge_index, num_nodes, num_hyperedges, w, dtype, node_degree, hyperedge_degree)
     if kind == "hgnn":
         dv_is = _inv(dv, 0.5)
         p_val = dv_is[v] * w[e] * _inv(de)[e]
@@ -229,18 +269,20 @@ def propagate(
     num_nodes: int,
     num_hyperedges: int,
     hyperedge_weight: Tensor | None = None,
+    node_degree: Tensor | None = None,
+    hyperedge_degree: Tensor | None = None,
 ) -> Tensor:
     r"""Apply the operator ``kind`` to ``x`` by gather/scatter, without building a matrix.
 
-    Fully differentiable, including with respect to ``hyperedge_weight``.  Equal to
-    ``build_operator(kind, ...) @ x``.
+    Fully differentiable, including with respect to ``hyperedge_weight`` (except through given
+    degrees, which are constants).  Equal to ``build_operator(kind, ...) @ x``; ``node_degree``
+    and ``hyperedge_degree`` replace the degrees as in :func:`build_operator`.
     """
     if kind not in OPERATORS:
         raise ValueError(f"unknown operator {kind!r}; valid: {', '.join(OPERATORS)}")
     v, e = hyperedge_index[0], hyperedge_index[1]
     w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, x.dtype)
-    dv = scatter(w[e], v, 0, dim_size=num_nodes, reduce="sum")
-    de = hyperedge_degree(hyperedge_index, num_hyperedges, x.dtype)
+    dv, de = _degrees(hyperedge_index, num_nodes, num_hyperedges, w, x.dtype, node_degree, hyperedge_degree)
     if kind == "hgnn":
         dv_is = _inv(dv, 0.5)
         msg = x[v] * dv_is[v].unsqueeze(-1)

@@ -263,3 +263,18 @@ class AddSingletonHyperedges(BaseTransform):
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(mode={self.mode!r})"
+
+
+def dual_incidence(edge_index: Tensor) -> Tensor:
+    """Incidence list of :math:`M^\\top` for the directed columns of ``edge_index`` (``[2, m]``).
+
+    Column ``k`` of ``edge_index`` becomes dual node ``k``; the result is ``[[k, k], [src, dst]]``
+    in the layout of :mod:`hypergraph.dual.transform` (self-loops contribute one incidence).  This is
+    the cheap per-batch DHT used inside the models, where ``edge_index`` changes after pooling.
+    """
+    m = edge_index.size(1)
+    ar = torch.arange(m, device=edge_index.device)
+    nonloop = edge_index[0] != edge_index[1]
+    dual_nodes = torch.cat([ar, ar[nonloop]])
+    hyperedges = torch.cat([edge_index[0], edge_index[1][nonloop]])
+    return torch.stack([dual_nodes, hyperedges])

@@ -8,29 +8,34 @@ Format (one integer per line, 1-based node ids that need not be contiguous):
 * optional ``NAME-node-labels.txt``: ``<id><space or tab><label>`` lines in any order.
 
 Each file may be plain or gzip-compressed (``.txt.gz``).  :func:`read_benson` parses a local
-folder; :func:`load_benson` looks for a dataset of :data:`BENSON_DATASETS` under a root (the
-offline ``scholp/`` folder layout is accepted as is) and otherwise downloads it from
-``arbenson/ScHoLP-Data`` pinned at a commit.  Malformed input raises :class:`BensonFormatError`
-naming the file and the line.
+folder; :func:`load_benson` looks for a dataset under a root (``root/scholp/NAME/``, ``root/NAME/``
+or ``root/``), verifies a pinned one (:data:`BENSON_DATASETS`) and otherwise downloads it from
+``arbenson/ScHoLP-Data`` pinned at a commit; any other name loads unverified from local files.
+Malformed input raises :class:`BensonFormatError` naming the file and the line.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from hypergraph.closure.complex import TemporalSimplicialComplex
+from hypergraph.data.temporal import TemporalSimplicialComplex
+from hypergraph.datasets.benson_pins import BENSON_DATASETS, SCHOLP_DATA_COMMIT, BensonDataset
 from hypergraph.datasets.download import (
+    ChecksumError,
     DatasetNotFoundError,
+    DownloadError,
     cache_dir,
     download_url,
+    not_found,
     resolve_root,
-    verify_sha256,
+    sha256_file,
+    warn_unverified,
 )
 
 __all__ = [
@@ -38,130 +43,17 @@ __all__ = [
     "BensonDataset",
     "BensonFormatError",
     "SCHOLP_DATA_COMMIT",
+    "benson_candidates",
+    "find_benson",
     "load_benson",
     "read_benson",
 ]
 
-SCHOLP_DATA_COMMIT = "c830836d89870e41c665bfbac60adac42c766970"
-_BASE_URL = f"https://raw.githubusercontent.com/arbenson/ScHoLP-Data/{SCHOLP_DATA_COMMIT}"
 _KINDS = ("nverts", "simplices", "times")
 
 
 class BensonFormatError(ValueError):
     """A Benson data file is malformed (the message names the file and line)."""
-
-
-@dataclass(frozen=True)
-class BensonDataset:
-    """One dataset of the paper.
-
-    ``sha256`` maps a file kind (``nverts``, ``simplices``, ``times``, ``node-labels``) to the
-    digest of its upstream ``.txt.gz`` (known for the files of the offline snapshot, which are
-    byte-identical to upstream).  Without a digest the file is pinned by the commit URL only and
-    the parsed data are checked against ``num_nodes`` / ``num_simplices`` (the authors' summary
-    statistics) instead.  ``node_labels``: True / False, or None where it is not known whether
-    upstream has a node-label file (a missing one is then tolerated).
-    """
-
-    name: str
-    num_nodes: int
-    num_simplices: int
-    node_labels: bool | None
-    sha256: dict
-
-    def url(self, kind: str) -> str:
-        return f"{_BASE_URL}/{self.name}/{self.name}-{kind}.txt.gz"
-
-    def kinds(self) -> tuple[str, ...]:
-        return _KINDS + (("node-labels",) if self.node_labels is not False else ())
-
-
-def _ds(name: str, n_nodes: int, n_simplices: int, labels: bool | None, **sha: str) -> BensonDataset:
-    return BensonDataset(name, n_nodes, n_simplices, labels, {k.replace("_", "-"): v for k, v in sha.items()})
-
-
-# Sizes from ScHoLP-Tutorial output/summary-stats (nnodes = distinct nodes, nsimps = simplices).
-BENSON_DATASETS: dict[str, BensonDataset] = {
-    d.name: d
-    for d in [
-        _ds(
-            "email-Enron", 143, 10883, True,
-            nverts="1990254c76b2a6c0d19b9037ea6a311baf10ce7343e46a9be6f242762119f889",
-            simplices="caa6044fab648c83b8b8ecb6f5051423d321f3f2a7b1f3dc6b6c8e4ace4566ef",
-            times="8d69352d94655487f029ed0ac3049207fb1c8604786d35a1f2885a3eeee25bcb",
-            node_labels="b2522a71b88a5c08aa0d8cec184b76cb8d3123789a5ae82b8e48e18d2b2e5ade",
-        ),
-        _ds(
-            "email-Eu", 998, 234760, False,
-            nverts="293c1d03e00ca7f3f9f0d16cd0b07b63e6c6ea0e1e3c36b3b175228c166bcc2b",
-            simplices="9503ada29552aab6fad6e9ac9bf8c6412b1a95da1c6d4241b6aa1175f8bb9c00",
-            times="abd62a7c80341e2f6235124a0d86d71ebca8cdc53e87829ac4918235b2f76d56",
-        ),
-        _ds(
-            "contact-primary-school", 242, 106879, False,
-            nverts="2929d917b74784dde1ccfb823ffc4fe7add2cad2def16875389d913a723bbbd9",
-            simplices="c1e6331f02b6d256abad242e590c0469acc899881ba014e397ec000716c9ff2e",
-            times="0b6d7c72b5f4197bf30bc5b0c75b9d624ac43d6570b0a77215ce2ae4db7b71ea",
-        ),
-        _ds(
-            "contact-high-school", 327, 172035, False,
-            nverts="14161db20545136bbc616b93570abcf0b7aa970bcf01a59fa93734ce3ac616da",
-            simplices="4b3d65ffcd3ec19ad74a4e7ba37678519153bee2a765ec9a39f9796902e38523",
-            times="6a748520b78a6567bbb1d9941372d10f03de6d9be2c66aed74f74047d3b0bb8e",
-        ),
-        _ds(
-            "NDC-classes", 1161, 49724, True,
-            nverts="69dc314ab410643c4c0b430bd9dde361ae877f48d401f0b4342153ce3ca33522",
-            simplices="8e1706ed874983865ea2143eb2e27ceacc6d86e1caf9688441d866ef1a9374ca",
-            times="db7bbe741ef2f1c849dd7dd9973ca79b2a34e42be003493fdbf6c9b423d1f922",
-            node_labels="5daa54284c6bba742e96ccc49fbf533bd15b5f89645fe0c18d14f8bb47d348b9",
-        ),
-        _ds(
-            "NDC-substances", 5311, 112405, True,
-            nverts="ca28dac9fcf1f06af3ca6fc315d28eb45e75ea42790676f506a9cb6fb7a5ba7a",
-            simplices="aa4688369939820cc62d37f855a416b78f0d5ae494459d9754795fe1d2542b11",
-            times="612a958267341028d94e4d9b284d8ca4c12eb3bffa79fb4b21ee253075f14133",
-            node_labels="c0161d0d4cb0fdee5d71efb654aea6e4ffd6d1dfcddc71b559ff2340ae761d96",
-        ),
-        _ds(
-            "tags-math-sx", 1629, 822059, True,
-            nverts="6a66dfd6ec9d30d3b2ebb8fc43854df61a7c2a0b00949b25a5d6af1df2341b3c",
-            simplices="789527a9d171d06c36ec592fd4af053eabc004a2f5ece8bf7ec2e4111be18924",
-            times="fb28e5f4eaf3ae6d6432dd660cac1e0c85152e5c86f77efc08df05399bbae457",
-            node_labels="7d659e122ffb207750aa2b04cf5e9c8adb0ca0d720d82df22bc85ab58f65d85e",
-        ),
-        _ds(
-            "tags-ask-ubuntu", 3029, 271233, True,
-            nverts="7bc77dbdbd74367f349355990cbcb3c1900bdf8d7022147c7004f22505ceb02c",
-            simplices="459a0cb2188b27f044ce9c9035f2c94304ea031175b17bd8a3f7acc413a687db",
-            times="49c9efcd6d9026e845ae57cb536979a9c7ac2d2413705b32e3f99d4a5ed8a3f8",
-            node_labels="4ca110fbbd16b25d74829c5516c08537f3a45a62233869f4c878d7ec6de463c4",
-        ),
-        _ds(
-            "threads-ask-ubuntu", 125602, 192947, False,
-            nverts="55c72dbde517e34878987fd9e6c64a738e2a370a4ad9c0bc9ccceeedef1acce2",
-            simplices="39ecf26b74202eee1984f7b0bb8e1e0a5c84573e15aaed48ff45784f976c315f",
-            times="5133946d65141a8a0d0c7c0db70d817cb3a8ec64d3071e7b727da9d630d3034d",
-        ),
-        _ds(
-            "congress-bills", 1718, 260851, True,
-            nverts="1eb594cd8ca0a67f80a5c65cb888a397163b6594d9d4d47d73f47f1ef5e81b25",
-            simplices="9bf93c8af8e6baac3a0d808e0d62027bd54ab50812b5fe1be079fd9c0c63df5a",
-            times="289632e0c9d42c1ae4556bd9268e0cac3484893285d67d6e31ffdd78f3f5a401",
-            node_labels="86ef0021b68b56076ae22f6168aed93bbf023d2ffd7179de534c85333f9efc6b",
-        ),
-        # Not in the offline snapshot: pinned by commit URL, checked by size after parsing.
-        _ds("coauth-DBLP", 1924991, 3700067, None),
-        _ds("coauth-MAG-Geology", 1256385, 1590335, None),
-        _ds("coauth-MAG-History", 1014734, 1812511, None),
-        _ds("DAWN", 2558, 2272433, None),
-        _ds("congress-committees", 863, 679, None),
-        _ds("music-rap-genius", 56832, 224878, None),
-        _ds("tags-stack-overflow", 49998, 14458875, None),
-        _ds("threads-math-sx", 176445, 719792, False),
-        _ds("threads-stack-overflow", 2675955, 11305343, False),
-    ]
-}
 
 
 # ------------------------------------------------------------------------------ parsing
@@ -308,11 +200,42 @@ def read_benson(folder: str | os.PathLike, name: str | None = None) -> TemporalS
 
 
 # ------------------------------------------------------------------------- loading
-def _local_folder(root: Path, name: str) -> Path | None:
-    for folder in (root / "scholp" / name, root / name, root):
+def benson_candidates(root: Path, name: str) -> list[Path]:
+    """Folders under ``root`` that may hold ``NAME-*.txt[.gz]``, most specific first."""
+    return [root / "scholp" / name, root / name, root]
+
+
+def find_benson(root: str | os.PathLike | None, name: str) -> Path | None:
+    """The folder under ``root`` holding Benson's three files of ``name``, or ``None``."""
+    for folder in benson_candidates(resolve_root(root), name):
         if all(_find(folder, name, k) is not None for k in _KINDS):
             return folder
     return None
+
+
+def _verify(ds: BensonDataset, folder: Path) -> list[str]:
+    """Check every pinned file of ``ds`` found in ``folder`` (the one :func:`read_benson` reads);
+    return the kinds that no digest vouches for (raises :class:`ChecksumError` on a mismatch)."""
+    unchecked = []
+    for kind in ds.kinds():
+        p = _find(folder, ds.name, kind)
+        if p is None:
+            continue
+        gz_pin, text_pin = ds.sha256.get(kind), ds.text_sha256.get(kind)
+        if p.suffix == ".gz" and gz_pin is not None and sha256_file(p) == gz_pin:
+            continue
+        if text_pin is not None:
+            got = hashlib.sha256(_open_bytes(p)).hexdigest()
+            if got != text_pin:
+                raise ChecksumError(
+                    f"checksum mismatch for {p}: its text has sha256 {got}, the pinned {ds.name} "
+                    f"{kind} text has {text_pin} (an edited copy? load it under another name)"
+                )
+        elif gz_pin is not None and p.suffix == ".gz":
+            raise ChecksumError(f"checksum mismatch for {p}: expected sha256 {gz_pin}, got {sha256_file(p)}")
+        else:
+            unchecked.append(kind)
+    return unchecked
 
 
 def load_benson(
@@ -321,49 +244,58 @@ def load_benson(
     download: bool = True,
     opener=urllib.request.urlopen,
 ) -> TemporalSimplicialComplex:
-    """Load dataset ``name`` of :data:`BENSON_DATASETS`.
+    """Load Benson-format dataset ``name``: one of :data:`BENSON_DATASETS` or a user's own.
 
-    Looks under ``root`` (``root/scholp/NAME/``, ``root/NAME/`` or ``root/``); the offline folder
-    is used as is and, where its digest is pinned, verified.  Otherwise (and ``download``) the
-    ``.txt.gz`` files are downloaded from ScHoLP-Data at commit :data:`SCHOLP_DATA_COMMIT` into
-    a writable cache, each checked against its sha256 before it is kept; files without a known
-    digest are checked after parsing against the dataset's node and simplex counts.
+    Looks under ``root`` in ``root/scholp/NAME/``, ``root/NAME/`` and ``root/``.  A pinned dataset
+    found there is verified (``.gz`` or plain text, against the digests of the upstream files and
+    their text); a missing one is downloaded (when ``download``) from ScHoLP-Data at commit
+    :data:`SCHOLP_DATA_COMMIT` into ``$HYPERGRAPH_CACHE/scholp/NAME/``, each file checked against its
+    sha256 before it is kept.  Files without a known digest are checked after parsing against the
+    dataset's node and simplex counts.  Any other ``name`` loads from the local files with one
+    :class:`~hypergraph.datasets.download.UnverifiedDatasetWarning`.
     """
-    if name not in BENSON_DATASETS:
-        raise KeyError(f"unknown Benson dataset {name!r}; valid: {', '.join(sorted(BENSON_DATASETS))}")
-    ds = BENSON_DATASETS[name]
     root = resolve_root(root)
-    folder = _local_folder(root, name)
-    if folder is None:
-        cached = cache_dir(root, "scholp", name, create=False)  # created by the download only
-        if all(_find(cached, name, k) is not None for k in _KINDS):
-            folder = cached
-        elif not download:
-            raise DatasetNotFoundError(
-                f"{name}: files not found under {root} (tried {root / 'scholp' / name}, {root / name}, "
-                f"{root}) and download=False"
+    folder = find_benson(root, name)
+    ds = BENSON_DATASETS.get(name)
+    if ds is None:
+        if folder is None:
+            looked = [p / f"{name}-nverts.txt[.gz]" for p in benson_candidates(root, name)]
+            raise not_found(
+                f"Benson-format dataset {name!r}",
+                root,
+                looked,
+                f"it is not a pinned Benson dataset ({', '.join(sorted(BENSON_DATASETS))}), "
+                "so it cannot be downloaded",
+                can_download=False,
             )
-        else:
-            _download(ds, cached, opener)
-            folder = cached
-    for kind in ds.kinds():
-        p = _find(folder, name, kind)
-        if p is not None and p.suffix == ".gz" and kind in ds.sha256:
-            verify_sha256(p, ds.sha256[kind])
+        warn_unverified("benson", name, folder)
+        return read_benson(folder, name)
+    if folder is None:
+        cached = cache_dir(None, "scholp", name, create=False)  # created by the download only
+        if not all(_find(cached, name, k) is not None for k in _KINDS):
+            looked = [p / f"{name}-nverts.txt.gz" for p in benson_candidates(root, name)]
+            if not download:
+                raise not_found(f"Benson dataset {name!r}", root, looked, "download=False")
+            try:
+                _download(ds, cached, opener)
+            except DownloadError as err:
+                raise not_found(f"Benson dataset {name!r}", root, looked, err) from None
+        folder = cached
+    unchecked = _verify(ds, folder)
     tsc = read_benson(folder, name)
-    if not ds.sha256:
+    if unchecked:
         distinct = int(np.unique(tsc.nodes).size)
         if (distinct, tsc.num_simplices) != (ds.num_nodes, ds.num_simplices):
             raise BensonFormatError(
                 f"{folder}: {name} has {distinct} nodes / {tsc.num_simplices} simplices, expected "
                 f"{ds.num_nodes} / {ds.num_simplices} (pinned upstream content)"
             )
+        reason = f"no sha256 pinned for {', '.join(unchecked)}; only the node and simplex counts were checked"
+        warn_unverified("benson", name, folder, reason)
     return tsc
 
 
 def _download(ds: BensonDataset, folder: Path, opener) -> None:
-    import urllib.error
-
     for kind in ds.kinds():
         dest = folder / f"{ds.name}-{kind}.txt.gz"
         if dest.exists():
@@ -372,7 +304,7 @@ def _download(ds: BensonDataset, folder: Path, opener) -> None:
             # sha256=None only for files outside the offline snapshot: the URL is pinned to a
             # commit and load_benson checks the parsed node and simplex counts.
             download_url(ds.url(kind), dest, ds.sha256.get(kind), opener=opener)
-        except urllib.error.HTTPError as e:
+        except DownloadError as e:
             if kind == "node-labels" and ds.node_labels is None and e.code == 404:
                 continue
             raise

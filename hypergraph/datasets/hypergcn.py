@@ -2,8 +2,9 @@
 
 Yadati et al., *HyperGCN*, NeurIPS 2019; the benchmark sets of HGNN, AllSet, ED-HNN and
 LightHGNN.  The processed form is one ``<name>.npz`` per dataset (layout in
-``datasets/README.md``); a root holding those files (e.g. ``../shared/datasets``) works offline.
-Otherwise the upstream pickles are downloaded from the repository pinned at a commit, read
+``datasets/README.md``); a root holding those files (e.g. ``../shared/datasets``) works offline,
+and any ``<name>.npz`` in that layout loads under its own name (unverified, said once).
+Otherwise the upstream pickles of a pinned set are downloaded from the repository pinned at a commit, read
 through a restricted unpickler, converted to the ``.npz`` layout and checked against a pinned
 sha256 of the structure (incidence, labels and splits).
 
@@ -22,7 +23,6 @@ coauthorship-dblp      41,302  22,363       1,425     6         10
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
@@ -38,9 +38,15 @@ import torch
 from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.data.utils import atomic_write
 from hypergraph.datasets.base import HypergraphDataset
-from hypergraph.datasets.download import ChecksumError, download_url, sha256_file
+from hypergraph.datasets.download import (
+    ChecksumError,
+    download_url,
+    not_found,
+    resolve_root,
+    sha256_file,
+    warn_unverified,
+)
 from hypergraph.datasets.safe_pickle import restricted_load
-from hypergraph.registry import DATASETS
 
 COMMIT = "de049387d8d8c9fe6ebab83cb4b49cacfd4ed534"
 BASE_URL = f"https://raw.githubusercontent.com/malllabiisc/HyperGCN/{COMMIT}/data"
@@ -67,8 +73,20 @@ SOURCES: dict[str, tuple[str, str | None]] = {
     ),
 }
 
-REQUIRED_KEYS = ("hyperedge_index", "y", "num_nodes", "num_hyperedges", "num_classes", "has_x",
-                 "split_train", "split_test")
+REQUIRED_KEYS = (
+    "hyperedge_index",
+    "y",
+    "num_nodes",
+    "num_hyperedges",
+    "num_classes",
+    "has_x",
+    "split_train",
+    "split_test",
+)
+#: arrays a user's own ``.npz`` must hold (the rest is inferred or optional, see :func:`read_npz`)
+USER_REQUIRED_KEYS = ("hyperedge_index",)
+_CSR_KEYS = ("x_data", "x_indices", "x_indptr", "x_shape")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def structure_digest(arrays: dict[str, np.ndarray]) -> str:
@@ -82,23 +100,42 @@ def structure_digest(arrays: dict[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Read and check a processed ``.npz`` (no pickles); clear errors for corrupt files."""
+def read_npz(path: str | os.PathLike, required: tuple[str, ...] = REQUIRED_KEYS) -> dict[str, np.ndarray]:
+    """Read and check a ``.npz`` in HyperGCN's layout (no pickles); clear errors for bad files.
+
+    ``required`` lists the arrays that must be present: all of :data:`REQUIRED_KEYS` for the
+    pinned sets, only ``hyperedge_index`` (:data:`USER_REQUIRED_KEYS`) for a user's own file, whose
+    ``y``, ``num_*``, ``has_x``, features (``x`` dense or the ``x_*`` CSR arrays) and fixed splits
+    are optional.
+    """
+    path = Path(path)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head[:4] not in _ZIP_MAGIC:
+        what = "a .npy array file" if head.startswith(b"\x93NUMPY") else f"a file starting with {head!r}"
+        raise ValueError(f"{path} is not an .npz file (a zip archive written by numpy.savez): it is {what}")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
-        raise ValueError(f"{path} is not a readable .npz file (corrupt or truncated?): {err}") from err
-    missing = [k for k in REQUIRED_KEYS if k not in arrays]
+    except ValueError as err:
+        if "allow_pickle" in str(err):
+            raise ValueError(
+                f"{path} holds object (pickled) arrays, which are never loaded; store numeric arrays only"
+            ) from None
+        raise ValueError(f"{path} is not a readable .npz file (corrupt or truncated?): {err}") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise ValueError(f"{path} is not a readable .npz file (corrupt or truncated?): {err}") from None
+    missing = [k for k in required if k not in arrays]
     if missing:
         raise ValueError(f"{path} lacks the arrays {missing}")
     hi = arrays["hyperedge_index"]
     if hi.ndim != 2 or hi.shape[0] != 2:
         raise ValueError(f"{path}: hyperedge_index has shape {hi.shape}, expected (2, nnz)")
-    if bool(arrays["has_x"]) and not all(
-        k in arrays for k in ("x_data", "x_indices", "x_indptr", "x_shape")
-    ):
-        raise ValueError(f"{path}: has_x is set but the CSR feature arrays are missing")
+    if not np.issubdtype(hi.dtype, np.integer):
+        raise ValueError(f"{path}: hyperedge_index has dtype {hi.dtype}, expected integers")
+    has_x = bool(arrays["has_x"]) if "has_x" in arrays else any(k in arrays for k in _CSR_KEYS)
+    if has_x and "x" not in arrays and not all(k in arrays for k in _CSR_KEYS):
+        raise ValueError(f"{path}: has_x is set but the CSR feature arrays {list(_CSR_KEYS)} are missing")
     return arrays
 
 
@@ -143,41 +180,67 @@ def convert_pickles(folder: Path) -> dict[str, np.ndarray]:
     return out
 
 
-def to_hypergraph(arrays: dict[str, np.ndarray]) -> Hypergraph:
-    N = int(arrays["num_nodes"])
+def to_hypergraph(arrays: dict[str, np.ndarray], source: str = "<arrays>") -> Hypergraph:
+    """The :class:`Hypergraph` of :func:`read_npz`'s arrays; missing counts are inferred (``num_nodes``
+    from ``y``, the features or the largest id; ``num_classes`` from ``y``)."""
+    hi = arrays["hyperedge_index"].astype(np.int64)
+    y = arrays["y"].astype(np.int64) if "y" in arrays else None
     x = None
-    if bool(arrays["has_x"]):
+    if "x" in arrays:
+        x = torch.from_numpy(np.asarray(arrays["x"], dtype=np.float32))
+    elif all(k in arrays for k in _CSR_KEYS) and bool(arrays.get("has_x", True)):
         X = sp.csr_matrix(
             (arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]),
             shape=tuple(int(s) for s in arrays["x_shape"]),
         )
         x = torch.from_numpy(X.toarray().astype(np.float32))
-    return Hypergraph(
-        x=x,
-        y=torch.from_numpy(arrays["y"].astype(np.int64)),
-        hyperedge_index=torch.from_numpy(arrays["hyperedge_index"].astype(np.int64)),
-        num_nodes=N,
-        num_hyperedges=int(arrays["num_hyperedges"]),
-        split_train=torch.from_numpy(arrays["split_train"].astype(np.int64)),
-        split_test=torch.from_numpy(arrays["split_test"].astype(np.int64)),
-        num_classes=int(arrays["num_classes"]),
+    if "num_nodes" in arrays:
+        N = int(arrays["num_nodes"])
+    elif y is not None:
+        N = int(y.shape[0])
+    elif x is not None:
+        N = int(x.shape[0])
+    else:
+        N = int(hi[0].max()) + 1 if hi.size else 0
+    M = (
+        int(arrays["num_hyperedges"])
+        if "num_hyperedges" in arrays
+        else (int(hi[1].max()) + 1 if hi.size else 0)
     )
+    extra = {}
+    if y is not None:
+        if y.shape != (N,):
+            raise ValueError(f"{source}: y has shape {y.shape}, expected ({N},) (one label per node)")
+        extra["y"] = torch.from_numpy(y)
+        extra["num_classes"] = int(arrays["num_classes"]) if "num_classes" in arrays else int(y.max()) + 1
+    for k in ("split_train", "split_test"):
+        if k in arrays:
+            extra[k] = torch.from_numpy(np.atleast_2d(arrays[k]).astype(np.int64))
+    try:
+        return Hypergraph(x=x, hyperedge_index=torch.from_numpy(hi), num_nodes=N, num_hyperedges=M, **extra)
+    except ValueError as err:
+        raise ValueError(f"{source}: {err}") from None
 
 
 class HyperGCNDataset(HypergraphDataset):
-    """One of HyperGCN's hypergraphs: ``name`` in :data:`SOURCES`.
+    """A hypergraph in HyperGCN's ``.npz`` layout: one of HyperGCN's sets (``name`` in
+    :data:`SOURCES`, verified against its pinned structure digest) or a user's own
+    ``<name>.npz`` (loaded unverified, with one :class:`UnverifiedDatasetWarning`).
 
     The single :class:`~hypergraph.data.Hypergraph` has ``x`` (``None`` when the offline copy
     has no features), ``y``, ``num_classes`` and the fixed splits ``split_train`` /
-    ``split_test`` (``[10, n]`` each).
+    ``split_test`` (``[10, n]`` each; optional in a user's file).
 
     Args:
         name: e.g. ``"cocitation-cora"``.
-        root: data root holding ``<name>.npz`` directly or under ``hypergcn/``
+        root: data root holding ``<name>.npz`` under ``hypergcn/``, directly, or under ``<name>/``
             (default ``$HYPERGRAPH_DATA`` or ``./datasets``).
         force_reload: reprocess even if a processed cache exists.
-        download: allow downloading the upstream pickles when no ``.npz`` is found.
+        download: allow downloading the upstream pickles of a pinned set when no ``.npz`` is found
+            (into ``$HYPERGRAPH_CACHE/hypergcn/``).
     """
+
+    subfolder = "hypergcn"
 
     def __init__(
         self,
@@ -189,19 +252,37 @@ class HyperGCNDataset(HypergraphDataset):
         download: bool = True,
         opener: Callable | None = None,
     ) -> None:
-        if name not in SOURCES:
-            raise KeyError(f"unknown HyperGCN dataset {name!r}; valid: {', '.join(SOURCES)}")
         self.name = name
         self._opener = opener
+        self._raw_tag: str | None = None
         super().__init__(root, transform, pre_transform, force_reload, download)
 
     @property
     def raw_file_names(self) -> list[str]:
         return [f"{self.name}.npz"]
 
-    def raw_candidates(self) -> list[Path]:
-        r = self.data_root
-        return [r / "hypergcn", r, r / self.name]
+    def _find_raw_dir(self) -> Path:
+        folder = super()._find_raw_dir()
+        raw = folder / f"{self.name}.npz"
+        if raw.is_file():
+            digest = SOURCES.get(self.name, (None, None))[1]
+            if self.name not in SOURCES:
+                warn_unverified("hypergcn", self.name, raw)
+            elif digest is None:
+                warn_unverified("hypergcn", self.name, raw, "no verified copy was available to pin")
+        return folder
+
+    def _download(self) -> None:
+        if self.name not in SOURCES and not (self._raw_dir / f"{self.name}.npz").is_file():
+            looked = [p / f"{self.name}.npz" for p in self.raw_candidates()]
+            raise not_found(
+                f"dataset {self.name!r} (hypergcn format)",
+                self.data_root,
+                looked,
+                f"it is not a pinned HyperGCN set ({', '.join(SOURCES)}), so it cannot be downloaded",
+                can_download=False,
+            )
+        super()._download()
 
     def download(self) -> None:
         folder, digest = SOURCES[self.name]
@@ -215,28 +296,54 @@ class HyperGCNDataset(HypergraphDataset):
             arrays = convert_pickles(tmp_path)
         got = structure_digest(arrays)
         if digest is not None and got != digest:
-            raise ChecksumError(
-                f"{self.name}: downloaded data has structure sha256 {got}, expected {digest}"
-            )
+            raise ChecksumError(f"{self.name}: downloaded data has structure sha256 {got}, expected {digest}")
+        if digest is None:
+            warn_unverified("hypergcn", self.name, BASE_URL, "no verified copy was available to pin")
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)
         with atomic_write(Path(self.raw_dir) / f"{self.name}.npz") as f:
             f.write(buf.getvalue())
 
     def process(self) -> None:
-        arrays = read_npz(self.raw_paths[0])
-        data = to_hypergraph(arrays)
+        path = self.raw_paths[0]
+        pinned = self.name in SOURCES
+        arrays = read_npz(path, REQUIRED_KEYS if pinned else USER_REQUIRED_KEYS)
+        digest = SOURCES.get(self.name, (None, None))[1]
+        if digest is not None:
+            got = structure_digest(arrays)
+            if got != digest:
+                raise ChecksumError(
+                    f"{path}: structure sha256 {got} differs from the pinned {digest} of {self.name!r} "
+                    "(an edited copy? load it under another name to use it unverified)"
+                )
+        data = to_hypergraph(arrays, source=str(path))
         if self.pre_transform is not None:
             data = self.pre_transform(data)
         self.save([data], self.processed_paths[0])
 
-
     @property
     def processed_file_names(self) -> list[str]:
         raw = Path(self.raw_dir) / f"{self.name}.npz"
-        tag = sha256_file(raw)[:16] if raw.exists() else "pending"
-        return [f"data-{tag}.pt"]
+        if self._raw_tag is None and raw.exists():
+            self._raw_tag = sha256_file(raw)[:16]  # processed caches follow the raw file's content
+        return [f"data-{self._raw_tag or 'pending'}.pt"]
 
 
-for _name in SOURCES:
-    DATASETS.register(_name, functools.partial(HyperGCNDataset, _name))
+def load_hypergcn(
+    name: str,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+    force_reload: bool = False,
+) -> Hypergraph:
+    """The :class:`Hypergraph` of :class:`HyperGCNDataset` ``name`` (pinned or a user's ``.npz``)."""
+    return HyperGCNDataset(name, root=root, force_reload=force_reload, download=download)[0]
+
+
+def hypergcn_candidates(root: Path, name: str) -> list[Path]:
+    """Where ``<name>.npz`` may lie under ``root``, most specific first."""
+    return [root / "hypergcn" / f"{name}.npz", root / name / f"{name}.npz", root / f"{name}.npz"]
+
+
+def find_hypergcn(root: str | os.PathLike | None, name: str) -> Path | None:
+    """The ``<name>.npz`` under ``root`` in any accepted place, or ``None``."""
+    return next((p for p in hypergcn_candidates(resolve_root(root), name) if p.is_file()), None)

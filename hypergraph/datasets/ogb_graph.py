@@ -2,10 +2,13 @@
 the ``ogb`` package: its :class:`~ogb.graphproppred.PygGraphPropPredDataset`, the official
 (scaffold) split from ``get_idx_split()`` and :class:`~ogb.graphproppred.Evaluator` for the metric.
 
-Files live under ``cache_dir(root, "ogb")`` (``<root>/ogb`` when the root is writable), because
-``ogb`` writes its processed files beside the raw ones.  Downloads go through ``ogb``'s own
-downloader: OGB publishes no checksums and no copy is available offline to compute one from, so the
-archives are not pinned (the URL is the one in ``ogb``'s ``master.csv``).
+``ogb`` writes its processed files beside the raw ones, so everything lives in the cache,
+``$HYPERGRAPH_CACHE/ogb/``.  A dataset folder in OGB's layout under the data root
+(``<root>/ogb/<ogbg_name>/``, ``<root>/<ogbg_name>/`` or the root itself, holding ``raw/`` and
+``split/``) is copied there once and read from the copy, so the root is never written into.
+Otherwise (and ``download=True``) ``ogb``'s own downloader fetches it: OGB publishes no checksums
+and no copy is available offline to compute one from, so the archives are not pinned (the URL is
+the one in ``ogb``'s ``master.csv``) and the load says once that it is unverified.
 
 :func:`make_synthetic_ogbg` writes a small random molecule dataset in OGB's raw CSV layout (with a
 ``meta_dict`` for the loader) so that the whole path runs offline in tests and smoke runs.
@@ -14,14 +17,43 @@ archives are not pinned (the URL is the one in ``ogb``'s ``master.csv``).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import shutil
+import urllib.error
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from hypergraph.datasets.download import cache_dir
+from hypergraph.datasets.download import (
+    DatasetNotFoundError,
+    DownloadError,
+    cache_dir,
+    not_found,
+    resolve_root,
+    warn_unverified,
+)
+
+#: the graph property prediction datasets of ``ogb`` 1.3.6 (``ogb/graphproppred/master.csv``)
+OGBG_DATASETS = (
+    "ogbg-molbace",
+    "ogbg-molbbbp",
+    "ogbg-molclintox",
+    "ogbg-molmuv",
+    "ogbg-molpcba",
+    "ogbg-molsider",
+    "ogbg-moltox21",
+    "ogbg-moltoxcast",
+    "ogbg-molhiv",
+    "ogbg-molesol",
+    "ogbg-molfreesolv",
+    "ogbg-mollipo",
+    "ogbg-molchembl",
+    "ogbg-ppa",
+    "ogbg-code2",
+)
 
 
 def _allow_ogb_pickles() -> None:
@@ -34,19 +66,113 @@ def _allow_ogb_pickles() -> None:
     torch.serialization.add_safe_globals([Data, DataEdgeAttr, DataTensorAttr, GlobalStorage])
 
 
+def ogb_candidates(root: Path, name: str) -> list[Path]:
+    """Folders under ``root`` that may hold ``name`` in OGB's layout (``raw/`` and ``split/``)."""
+    d = name.replace("-", "_")
+    own = [root] if root.name in (d, f"{d}_pyg") else []  # the root itself only when named after it
+    return [root / "ogb" / d, root / d, root / f"{d}_pyg", *own]
+
+
+def _local_copy(root: Path, name: str) -> Path | None:
+    """Copy a local OGB folder of ``name`` into the cache once; the cache folder to pass as ``root``."""
+    for folder in ogb_candidates(root, name):
+        if (folder / "raw").is_dir() and (folder / "split").is_dir():
+            key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:10]
+            base = cache_dir(None, "ogb", f"local-{key}", create=False)
+            dest = base / name.replace("-", "_")
+            if not dest.exists():
+                tmp = base / f".copy-{os.getpid()}"
+                shutil.rmtree(tmp, ignore_errors=True)
+                shutil.copytree(folder, tmp, ignore=shutil.ignore_patterns("processed"))
+                if not any(tmp.glob("RELEASE_v*.txt")):  # ogb asks on stdin when the marker is missing
+                    (tmp / f"RELEASE_v{_version(name)}.txt").write_text("copied\n")
+                os.replace(tmp, dest)
+            warn_unverified("ogb", name, folder, "OGB publishes no checksums")
+            return base
+    return None
+
+
+def _version(name: str) -> str:
+    import pandas as pd
+    from ogb import graphproppred
+
+    master = pd.read_csv(
+        Path(graphproppred.__file__).parent / "master.csv", index_col=0, keep_default_na=False
+    )
+    return str(master[name]["version"])
+
+
+def _meta_copy(meta_dict: dict[str, Any]) -> dict[str, Any]:
+    """``meta_dict`` pointing at a cache copy of its ``dir_path`` (``ogb`` writes beside the raw files)."""
+    src = Path(meta_dict["dir_path"])
+    if not (src / "raw").is_dir():
+        raise DatasetNotFoundError(f"meta_dict['dir_path'] = {src} holds no raw/ folder in OGB's layout")
+    h = hashlib.sha256(str(src.resolve()).encode())
+    for f in sorted((src / "raw").iterdir()):
+        h.update(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns};".encode())
+    dest = cache_dir(None, "ogb", f"meta-{h.hexdigest()[:10]}", create=False)
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(src, tmp, ignore=shutil.ignore_patterns("processed"))
+        os.replace(tmp, dest)
+    warn_unverified("ogb", str(meta_dict.get("name", src.name)), src, "a meta_dict folder is not pinned")
+    return {**meta_dict, "dir_path": str(dest)}
+
+
+def ogbg_dataset(
+    name: str,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+    meta_dict: dict[str, Any] | None = None,
+) -> Any:
+    """OGB graph dataset ``name`` (a :class:`~ogb.graphproppred.PygGraphPropPredDataset`; the
+    official split is ``ds.get_idx_split()``), from a local copy under ``root`` or downloaded.
+
+    ``meta_dict`` (with ``dir_path``) points ``ogb`` at a folder of its raw layout instead, e.g. one
+    from :func:`make_synthetic_ogbg`; that folder is read through a copy in the cache."""
+    from ogb.graphproppred import PygGraphPropPredDataset
+
+    if meta_dict is not None:
+        _allow_ogb_pickles()
+        return PygGraphPropPredDataset(name=name, meta_dict=_meta_copy(dict(meta_dict)))
+
+    if name not in OGBG_DATASETS:
+        raise KeyError(f"unknown OGB graph dataset {name!r}; valid: {', '.join(OGBG_DATASETS)}")
+    _allow_ogb_pickles()
+    root_p = resolve_root(root)
+    base = _local_copy(root_p, name)
+    if base is None:
+        base = cache_dir(None, "ogb", create=False)
+        d = name.replace("-", "_")
+        if not ((base / d).is_dir() or (base / f"{d}_pyg").is_dir()):
+            looked = [p / "raw" for p in ogb_candidates(root_p, name)]
+            if not download:
+                raise not_found(f"OGB dataset {name!r}", root_p, looked, "download=False")
+            warn_unverified("ogb", name, base, "OGB publishes no checksums")
+            base.mkdir(parents=True, exist_ok=True)
+            try:
+                return PygGraphPropPredDataset(name=name, root=str(base))
+            except urllib.error.URLError as err:
+                shutil.rmtree(base / d, ignore_errors=True)
+                raise not_found(
+                    f"OGB dataset {name!r}", root_p, looked, DownloadError(f"ogb's URL for {name}", str(err))
+                ) from None
+    return PygGraphPropPredDataset(name=name, root=str(base))
+
+
 def load_ogbg(
-    name: str, root: str | os.PathLike | None = None, meta_dict: dict[str, Any] | None = None
+    name: str,
+    root: str | os.PathLike | None = None,
+    meta_dict: dict[str, Any] | None = None,
+    download: bool = True,
 ) -> tuple[Any, dict[str, torch.Tensor]]:
     """Load ``name`` (e.g. ``"ogbg-molhiv"``); return ``(dataset, split)`` with the official split
     ``{"train", "valid", "test"}`` as index tensors.  ``meta_dict`` (with ``dir_path``) points
-    ``ogb`` at a dataset folder of its raw layout, e.g. one from :func:`make_synthetic_ogbg`."""
-    from ogb.graphproppred import PygGraphPropPredDataset
-
-    _allow_ogb_pickles()
-    if meta_dict is not None:
-        ds = PygGraphPropPredDataset(name=name, meta_dict=dict(meta_dict))
-    else:
-        ds = PygGraphPropPredDataset(name=name, root=str(cache_dir(root, "ogb")))
+    ``ogb`` at a dataset folder of its raw layout, e.g. one from :func:`make_synthetic_ogbg`
+    (read through a cache copy, see :func:`ogbg_dataset`)."""
+    ds = ogbg_dataset(name, root, download, meta_dict)
     split = ds.get_idx_split()
     return ds, {k: torch.as_tensor(v, dtype=torch.long) for k, v in split.items()}
 

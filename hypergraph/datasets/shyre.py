@@ -8,10 +8,12 @@ Reading follows the authors' loader: each line is read as the *set* of its ids (
 merged), repeated lines are dropped (first occurrence kept), and node ids are re-indexed to
 ``0..N-1`` by rank, separately for each file (the identity when ids already are ``0..N-1``).
 
-Local files are looked up as ``<root>/<name>/<split>.txt[.gz]`` or
-``<root>/shyre/<name>/<split>.txt[.gz]``.  Downloads come from the authors' repository pinned at
-commit :data:`UPSTREAM_COMMIT`; the pinned sha256 is that of the upstream plain text, which is
-also the decompressed content of the offline ``.gz`` copies (verified on every load).
+Local files are looked up as ``<root>/shyre/<name>/<split>.txt[.gz]``, ``<root>/<name>/...`` or
+``<root>/<split>.txt[.gz]``.  Downloads (pinned names only) come from the authors' repository
+pinned at commit :data:`UPSTREAM_COMMIT` into ``$HYPERGRAPH_CACHE/shyre/<name>/``; the pinned
+sha256 is that of the upstream plain text, which is also the decompressed content of the offline
+``.gz`` copies (verified on every load).  Any other name loads from local files in this format,
+unverified (said once).
 """
 
 from __future__ import annotations
@@ -19,22 +21,28 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.node_sets import NodeSets as SetList
+from hypergraph.data.node_sets import canonicalize
+from hypergraph.data.set_ops import unique_sets
 from hypergraph.datasets.download import (
     ChecksumError,
-    DatasetNotFoundError,
+    DownloadError,
     cache_dir,
     download_url,
     find_first,
+    not_found,
     resolve_root,
+    warn_unverified,
 )
-from hypergraph.reconstruction.sets import SetList, canonicalize, unique_sets
 
 UPSTREAM_REPO = "Abel0828/supervised_hypergraph_reconstruction"
 UPSTREAM_COMMIT = "d49c77ed2ef5d41d5c1707211fcf17e2a2283830"
@@ -115,12 +123,22 @@ class HyperedgeFileError(ValueError):
     """A hyperedge file has a malformed line."""
 
 
+class ShyreSplit(NamedTuple):
+    """A SHyRe dataset: the training hypergraph (the domain prior) and the query hypergraph."""
+
+    train: Hypergraph
+    query: Hypergraph
+
+
 def _read_bytes(path: Path) -> bytes:
     with open(path, "rb") as f:
         head = f.read(2)
     if head == b"\x1f\x8b":
-        with gzip.open(path, "rb") as f:
-            return f.read()
+        try:
+            with gzip.open(path, "rb") as f:
+                return f.read()
+        except (OSError, EOFError, zlib.error) as err:
+            raise HyperedgeFileError(f"{path}: corrupt or truncated gzip file ({err})") from None
     return path.read_bytes()
 
 
@@ -200,11 +218,25 @@ def to_hypergraph(sets: SetList) -> Hypergraph:
     )
 
 
+def shyre_candidates(root: Path, name: str) -> list[Path]:
+    """Folders under ``root`` that may hold ``train.txt[.gz]`` / ``test.txt[.gz]``, most specific first."""
+    return [root / "shyre" / name, root / name, root]
+
+
 def _find_local(root: Path, name: str, split: str) -> Path | None:
-    cands = []
-    for base in (root / name, root / "shyre" / name):
-        cands += [base / f"{split}.txt.gz", base / f"{split}.txt"]
-    return find_first(cands)
+    for base in shyre_candidates(root, name):
+        path = find_first([base / f"{split}.txt.gz", base / f"{split}.txt"])
+        if path is not None:
+            return path
+    return None
+
+
+def find_shyre(root: str | os.PathLike | None, name: str) -> Path | None:
+    """The folder under ``root`` holding both splits of ``name``, or ``None``."""
+    for base in shyre_candidates(resolve_root(root), name):
+        if all(find_first([base / f"{s}.txt.gz", base / f"{s}.txt"]) for s in SPLITS):
+            return base
+    return None
 
 
 def _digest(data: bytes) -> str:
@@ -212,60 +244,72 @@ def _digest(data: bytes) -> str:
 
 
 def shyre_path(
-    name: str, split: str, root: str | os.PathLike | None = None, download: bool = False, opener=None
+    name: str, split: str, root: str | os.PathLike | None = None, download: bool = True, opener=None
 ) -> Path:
-    """The local path of ``<name>/<split>``, downloading the pinned file when allowed."""
-    if name not in SHYRE_DATASETS:
-        raise KeyError(f"unknown SHyRe dataset {name!r}; valid: {', '.join(SHYRE_DATASETS)}")
+    """The local path of ``<name>/<split>``, downloading a pinned file when allowed."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     root_p = resolve_root(root)
     path = _find_local(root_p, name, split)
     if path is not None:
         return path
-    cached = cache_dir(root, "shyre", name, create=False) / f"{split}.txt"  # download_url creates it
+    looked = [b / f"{split}.txt[.gz]" for b in shyre_candidates(root_p, name)]
+    if name not in SHYRE_DATASETS:
+        raise not_found(
+            f"SHyRe-format dataset {name!r} ({split})",
+            root_p,
+            looked,
+            f"it is not a pinned SHyRe dataset ({', '.join(SHYRE_DATASETS)}), so it cannot be downloaded",
+            can_download=False,
+        )
+    cached = cache_dir(None, "shyre", name, create=False) / f"{split}.txt"  # download_url creates it
     if cached.exists():
         return cached
     if not download:
-        raise DatasetNotFoundError(
-            f"SHyRe dataset {name!r} ({split}) not found under {root_p} "
-            f"(looked for {name}/{split}.txt[.gz] and shyre/{name}/{split}.txt[.gz]); "
-            "pass download=True to fetch it"
-        )
+        raise not_found(f"SHyRe dataset {name!r} ({split})", root_p, looked, "download=False")
     kwargs = {} if opener is None else {"opener": opener}
     url = URL_TEMPLATE.format(name=name, split=split)
-    return download_url(url, cached, SHYRE_DATASETS[name].sha256[split], **kwargs)
+    try:
+        return download_url(url, cached, SHYRE_DATASETS[name].sha256[split], **kwargs)
+    except DownloadError as err:
+        raise not_found(f"SHyRe dataset {name!r} ({split})", root_p, looked, err) from None
 
 
 def load_shyre_split(
     name: str,
     split: str,
     root: str | os.PathLike | None = None,
-    download: bool = False,
+    download: bool = True,
     verify: bool = True,
     opener=None,
 ) -> Hypergraph:
-    """One split of a SHyRe dataset as a :class:`Hypergraph` (see the module docstring)."""
+    """One split of a SHyRe-format dataset as a :class:`Hypergraph` (see the module docstring).
+
+    A pinned name (:data:`SHYRE_DATASETS`) is verified against the sha256 of its text unless
+    ``verify=False``; any other name is read from the local files and said to be unverified once.
+    """
     path = shyre_path(name, split, root, download, opener)
     data = _read_bytes(path)
-    if verify:
+    if name in SHYRE_DATASETS and verify:
         want = SHYRE_DATASETS[name].sha256[split]
         got = _digest(data)
         if got != want:
             raise ChecksumError(
-                f"checksum mismatch for the text of {path}: expected sha256 {want}, got {got}"
+                f"checksum mismatch for the text of {path}: expected sha256 {want}, got {got} "
+                "(an edited copy? load it under another name to use it unverified)"
             )
+    else:
+        why = "verify=False" if name in SHYRE_DATASETS else ""
+        warn_unverified("shyre", name, path.parent, why)
     return to_hypergraph(parse_hyperedges(data, source=str(path)))
 
 
 def load_shyre(
     name: str,
     root: str | os.PathLike | None = None,
-    download: bool = False,
+    download: bool = True,
     verify: bool = True,
     opener=None,
-) -> tuple[Hypergraph, Hypergraph]:
-    """``(train, query)`` hypergraphs of the SHyRe dataset ``name``."""
-    return tuple(  # type: ignore[return-value]
-        load_shyre_split(name, s, root, download, verify, opener) for s in SPLITS
-    )
+) -> ShyreSplit:
+    """``(train, query)`` hypergraphs of the SHyRe-format dataset ``name`` (a :class:`ShyreSplit`)."""
+    return ShyreSplit(*(load_shyre_split(name, s, root, download, verify, opener) for s in SPLITS))

@@ -6,11 +6,11 @@ import os
 
 from hypergraph.data.generators import hypergraph_sbm
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.registry import DATASETS
 
 
 def synthetic_hsbm(
     root: str | os.PathLike | None = None,
+    download: bool = True,
     num_nodes: int = 2000,
     num_classes: int = 5,
     num_hyperedges: int = 1000,
@@ -21,9 +21,9 @@ def synthetic_hsbm(
     feature_signal: float = 0.3,
     feature_noise: float = 1.0,
     seed: int = 0,
-) -> list[Hypergraph]:
-    """A one-graph dataset from :func:`hypergraph.data.generators.hypergraph_sbm` (``root`` is
-    unused: nothing is read or written)."""
+) -> Hypergraph:
+    """A hypergraph from :func:`hypergraph.data.generators.hypergraph_sbm` (``root`` and
+    ``download`` are unused: nothing is read or written)."""
     hg = hypergraph_sbm(
         num_nodes=num_nodes,
         num_classes=num_classes,
@@ -37,7 +37,4 @@ def synthetic_hsbm(
         seed=seed,
     )
     hg.num_classes = num_classes
-    return [hg]
-
-
-DATASETS.register("synthetic_hsbm", synthetic_hsbm)
+    return hg

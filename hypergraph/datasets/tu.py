@@ -1,17 +1,19 @@
 """TU graph-classification datasets (Morris et al., 2020) through PyG's :class:`TUDataset`.
 
-Two raw layouts are accepted for any dataset name, without ever writing into the data folder:
+Several raw layouts are accepted for any dataset name, without ever writing into the data folder:
 
-* PyG's: ``<root>/<NAME>/raw/<NAME>_A.txt`` (also ``<root>/tu/<NAME>/raw/...``);
-* the flat offline copy: ``<root>/tu/<NAME>/<NAME>_A.txt`` (also ``<root>/<NAME>/<NAME>_A.txt``).
+* the flat offline copy: ``<root>/tu/<NAME>/<NAME>_A.txt`` (also ``<root>/<NAME>/<NAME>_A.txt`` and
+  ``<root>/<NAME>_A.txt``);
+* PyG's: ``<root>/<NAME>/raw/<NAME>_A.txt`` (also ``<root>/tu/<NAME>/raw/...``).
 
-Processed files go to :func:`hypergraph.datasets.download.cache_dir` (``<root>/tu/<NAME>/...`` when
-the root is writable, else ``$HYPERGRAPH_CACHE``), in a folder keyed by the raw folder's path so
-that two raw copies never share a processed file.  When no raw copy exists the zip is downloaded
-from the TU server with :func:`~hypergraph.datasets.download.download_url` and extracted into the
-cache.  The TU server publishes no checksums and no zip is available offline, so the extracted text
-files of MUTAG, PROTEINS and IMDB-BINARY are pinned by the sha256 of the byte-identical offline
-copies (``/work/shared/datasets/SHA256SUMS``); other names are extracted unpinned.
+Processed files go to ``$HYPERGRAPH_CACHE/processed/tu/<NAME>/``, in a folder keyed by the raw
+folder's path and its files' sizes and modification times, so that two raw copies (or an edited
+one) never share a processed file.  When no raw copy exists the zip is downloaded from the TU
+server with :func:`~hypergraph.datasets.download.download_url` and extracted into
+``$HYPERGRAPH_CACHE/tu/<NAME>/raw/``.  The TU server publishes no checksums and no zip is available
+offline, so the text files of MUTAG, PROTEINS and IMDB-BINARY are pinned by the sha256 of the
+byte-identical offline copies (``/work/shared/datasets/SHA256SUMS``) and verified on every load,
+local or downloaded; other names load (or are extracted) unverified, which is said once.
 
 Before PyG parses the raw files they are checked (numeric lines, node ids in range, one graph label
 per graph) so that a malformed file fails with its name and line number.
@@ -37,10 +39,13 @@ from torch_geometric.utils import degree
 from hypergraph.datasets.download import (
     ChecksumError,
     DatasetNotFoundError,
+    DownloadError,
     cache_dir,
     download_url,
+    not_found,
     resolve_root,
     sha256_file,
+    warn_unverified,
 )
 
 TU_URL = "https://www.chrsmrrs.com/graphkerneldatasets/{name}.zip"
@@ -69,17 +74,39 @@ TU_SHA256: dict[str, dict[str, str]] = {
 }
 
 
+#: TU names registered in ``DATASETS``: the sets of the HyperDrop / EHGNN papers (and NCI1); any
+#: other TU name loads through :func:`load_tu` too.  Only those in :data:`TU_SHA256` are pinned.
+TU_DATASETS = ("MUTAG", "PROTEINS", "IMDB-BINARY", "IMDB-MULTI", "NCI1", "DD", "COLLAB")
+
+
 class TUFormatError(ValueError):
     """A raw TU text file is malformed (the message names the file and line)."""
 
 
+def tu_candidates(root: Path, name: str) -> list[Path]:
+    """Folders under ``root`` that may hold ``<name>_A.txt``, most specific first."""
+    return [root / "tu" / name, root / "tu" / name / "raw", root / name, root / name / "raw", root]
+
+
 def find_tu_raw(root: str | os.PathLike | None, name: str) -> Path | None:
     """The folder holding ``<name>_A.txt`` under ``root`` in any accepted layout, or ``None``."""
-    root = resolve_root(root)
-    for folder in (root / "tu" / name, root / "tu" / name / "raw", root / name, root / name / "raw"):
+    for folder in tu_candidates(resolve_root(root), name):
         if (folder / f"{name}_A.txt").is_file():
             return folder
     return None
+
+
+def verify_tu_raw(folder: Path, name: str) -> None:
+    """Check the raw files of a pinned dataset against :data:`TU_SHA256` (every pinned file must be
+    there and match; raises :class:`ChecksumError`)."""
+    for fname, digest in TU_SHA256[name].items():
+        path = folder / fname
+        got = sha256_file(path) if path.is_file() else "missing"
+        if got != digest:
+            raise ChecksumError(
+                f"checksum mismatch for {path}: expected sha256 {digest}, got {got} (the pinned {name} "
+                "files; an edited or partial copy? load it under another name, or verify=False)"
+            )
 
 
 def _read_numeric(path: Path, dtype: type = float) -> np.ndarray:
@@ -144,8 +171,13 @@ def check_tu_raw(folder: Path, name: str) -> None:
                 raise TUFormatError(f"{p}: {arr.shape[0]} lines but the dataset has {count} {per}s")
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:10]
+def _digest(folder: Path, name: str) -> str:
+    """Key of a raw copy: its path and the size and mtime of each of its files."""
+    h = hashlib.sha256(str(folder.resolve()).encode())
+    for f in sorted(folder.glob(f"{name}_*.txt")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:10]
 
 
 class TUGraphDataset(TUDataset):
@@ -158,6 +190,8 @@ class TUGraphDataset(TUDataset):
         transform, pre_transform, pre_filter, use_node_attr, use_edge_attr, cleaned,
             force_reload: as in PyG's ``TUDataset``.
         download: fetch the zip when no raw copy is found (else :class:`DatasetNotFoundError`).
+        verify: check a pinned dataset's files against :data:`TU_SHA256` (other names are
+            always unverified, which is said once).
         opener: URL opener (tests pass a fake one).
     """
 
@@ -173,24 +207,31 @@ class TUGraphDataset(TUDataset):
         cleaned: bool = False,
         force_reload: bool = False,
         download: bool = True,
+        verify: bool = True,
         opener: Callable = urllib.request.urlopen,
     ) -> None:
         self.data_root = resolve_root(root)
         self._opener = opener
         self._allow_download = download
+        self._verify = verify
         found = find_tu_raw(self.data_root, name)
+        cached = cache_dir(None, "tu", name, "raw", create=False)
+        if found is None and (cached / f"{name}_A.txt").is_file():
+            found = cached
+        looked = [p / f"{name}_A.txt" for p in tu_candidates(self.data_root, name)]
         if found is None and cleaned:
-            raise DatasetNotFoundError(
-                f"cleaned TU dataset {name!r} has no local copy under {self.data_root}"
+            raise not_found(
+                f"cleaned TU dataset {name!r}", self.data_root, looked, "cleaned sets are never downloaded"
             )
-        self._raw = found if found is not None else cache_dir(self.data_root, "tu", name, "raw")
         if found is None and not download:
-            raise DatasetNotFoundError(
-                f"TU dataset {name!r} not found under {self.data_root} (looked for "
-                f"tu/{name}/{name}_A.txt, {name}/raw/{name}_A.txt, ...) and download=False"
-            )
+            raise not_found(f"TU dataset {name!r}", self.data_root, looked, "download=False")
+        self._raw = found if found is not None else cached
+        if found is not None:
+            self._check_pins(found, name)
+        self._looked = looked
         tag = "processed" + ("_cleaned" if cleaned else "")
-        self._processed = cache_dir(self.data_root, "tu", name, f"{tag}_{_digest(self._raw)}")
+        key = _digest(self._raw, name) if found is not None else "download"
+        self._processed = cache_dir(None, "processed", "tu", name, f"{tag}_{key}", create=False)
         super().__init__(
             str(self.data_root),
             name,
@@ -203,6 +244,12 @@ class TUGraphDataset(TUDataset):
             cleaned=cleaned,
         )
 
+    def _check_pins(self, folder: Path, name: str) -> None:
+        if name in TU_SHA256 and self._verify:
+            verify_tu_raw(folder, name)
+        else:
+            warn_unverified("tu", name, folder, "verify=False" if name in TU_SHA256 else "")
+
     @property
     def raw_dir(self) -> str:
         return str(self._raw)
@@ -213,10 +260,13 @@ class TUGraphDataset(TUDataset):
 
     def download(self) -> None:
         if not self._allow_download:
-            raise DatasetNotFoundError(f"TU dataset {self.name!r} not found and download=False")
+            raise not_found(f"TU dataset {self.name!r}", self.data_root, self._looked, "download=False")
         raw = Path(self.raw_dir)
         zpath = raw / f"{self.name}.zip"
-        download_url(TU_URL.format(name=self.name), zpath, sha256=None, opener=self._opener)
+        try:
+            download_url(TU_URL.format(name=self.name), zpath, sha256=None, opener=self._opener)
+        except DownloadError as err:
+            raise not_found(f"TU dataset {self.name!r}", self.data_root, self._looked, err) from None
         tmp = raw / f".extract-{self.name}"
         try:
             with zipfile.ZipFile(zpath) as zf:
@@ -240,6 +290,10 @@ class TUGraphDataset(TUDataset):
                     raise ChecksumError(
                         f"{fname} from {TU_URL.format(name=self.name)}: expected sha256 {digest}, got {got}"
                     )
+            if self.name not in TU_SHA256:
+                warn_unverified(
+                    "tu", self.name, TU_URL.format(name=self.name), "the TU server publishes no checksums"
+                )
             for f in tmp.iterdir():
                 os.replace(f, raw / f.name)
         finally:
@@ -292,12 +346,23 @@ def load_tu(
     use_node_attr: bool = False,
     use_edge_attr: bool = True,
     download: bool = True,
+    verify: bool = True,
+    opener: Callable = urllib.request.urlopen,
 ) -> TUDataset:
     """A TU dataset ready for graph classification: node features are the dataset's own
     (labels, optionally attributes) or degree features when it has none (see
-    :func:`degree_feature_transform`); ``edge_attr`` holds edge labels/attributes when present."""
+    :func:`degree_feature_transform`); ``edge_attr`` holds edge labels/attributes when present.
+
+    Any folder in TU's text format loads under its own name (unverified, said once); the pinned
+    names of :data:`TU_SHA256` are verified."""
     ds = TUGraphDataset(
-        root, name, use_node_attr=use_node_attr, use_edge_attr=use_edge_attr, download=download
+        root,
+        name,
+        use_node_attr=use_node_attr,
+        use_edge_attr=use_edge_attr,
+        download=download,
+        verify=verify,
+        opener=opener,
     )
     tf = degree_feature_transform(ds)
     if tf is not None:

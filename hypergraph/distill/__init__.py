@@ -4,7 +4,7 @@
   KL, or the authors' ``log_target=True`` form);
 * :mod:`~hypergraph.distill.reliability`: hyperedge reliability and Bernoulli hyperedge sampling;
 * :mod:`~hypergraph.distill.topology`: the topology-aware (over-smoothing) score;
-* :mod:`~hypergraph.distill.module`: the :class:`Distillation` LightningModule;
+* :mod:`~hypergraph.distill.protocol`: row-normalised features and the production split;
 * :mod:`~hypergraph.distill.export`: the student as a plain module / TorchScript needing only ``x``.
 
 The end-to-end pipeline (teacher → soft labels → students) is the ``distillation`` task in
@@ -13,7 +13,7 @@ The end-to-end pipeline (teacher → soft labels → students) is the ``distilla
 
 from hypergraph.distill.export import ExportedMLP, export_student, save_student, script_student
 from hypergraph.distill.losses import LOSS_FORMS, high_order_loss, hyperedge_mean, kd_loss
-from hypergraph.distill.module import Distillation
+from hypergraph.distill.protocol import production_split, row_normalize
 from hypergraph.distill.reliability import (
     hyperedge_entropy,
     node_entropy,
@@ -26,7 +26,6 @@ from hypergraph.distill.topology import topology_score
 
 __all__ = [
     "LOSS_FORMS",
-    "Distillation",
     "ExportedMLP",
     "export_student",
     "high_order_loss",
@@ -35,8 +34,10 @@ __all__ = [
     "kd_loss",
     "node_entropy",
     "perturb_features",
+    "production_split",
     "reliability_from_probs",
     "reliability_score",
+    "row_normalize",
     "sample_hyperedges",
     "save_student",
     "script_student",

@@ -1,29 +1,12 @@
 """Dual-hypergraph edge learning (Jo et al., "Edge Representation Learning with Hypergraphs",
-NeurIPS 2021): the Dual Hypergraph Transformation and its inverse, EHGNN, HyperDrop,
-HyperCluster and the graph-classification networks built from them."""
+NeurIPS 2021): the Dual Hypergraph Transformation and its inverse.
 
-from hypergraph.dual.ehgnn import EHGNNConv
-from hypergraph.dual.models import (
-    HyperClusterAutoencoder,
-    HyperClusterNet,
-    HyperDropNet,
-    OGBGCNConv,
-    num_clusters_for,
-)
-from hypergraph.dual.pool import HyperCluster, HyperDrop
-from hypergraph.dual.transform import DualHypergraph, dht, dual_incidence, inverse_dht
+The layers and networks built on it live in :mod:`hypergraph.nn`: ``EHGNNConv``
+(``hypergraph.nn.conv``), ``HyperDrop`` / ``HyperCluster`` (``hypergraph.nn.pool``) and
+``HyperDropNet`` / ``GCNNet`` / ``HyperClusterNet`` (``hypergraph.nn.models``).
+"""
 
-__all__ = [
-    "DualHypergraph",
-    "EHGNNConv",
-    "HyperCluster",
-    "HyperClusterAutoencoder",
-    "HyperClusterNet",
-    "HyperDrop",
-    "HyperDropNet",
-    "OGBGCNConv",
-    "dht",
-    "dual_incidence",
-    "inverse_dht",
-    "num_clusters_for",
-]
+from hypergraph.data.transforms import dual_incidence
+from hypergraph.dual.transform import DualHypergraph, dht, inverse_dht
+
+__all__ = ["DualHypergraph", "dht", "dual_incidence", "inverse_dht"]

@@ -43,24 +43,10 @@ from torch_geometric.data import Data
 from torch_geometric.transforms import BaseTransform
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.transforms import dual_incidence
 
 _GRAPH_KEYS = ("x", "edge_index", "edge_attr", "num_nodes")
 _DUAL_KEYS = ("x", "hyperedge_index", "hyperedge_attr", "num_nodes", "num_hyperedges", "edge_position")
-
-
-def dual_incidence(edge_index: Tensor) -> Tensor:
-    """Incidence list of :math:`M^\\top` for the directed columns of ``edge_index`` (``[2, m]``).
-
-    Column ``k`` of ``edge_index`` becomes dual node ``k``; the result is ``[[k, k], [src, dst]]``
-    in the layout described in the module docstring (self-loops contribute one incidence).  This is
-    the cheap per-batch DHT used inside the models, where ``edge_index`` changes after pooling.
-    """
-    m = edge_index.size(1)
-    ar = torch.arange(m, device=edge_index.device)
-    nonloop = edge_index[0] != edge_index[1]
-    dual_nodes = torch.cat([ar, ar[nonloop]])
-    hyperedges = torch.cat([edge_index[0], edge_index[1][nonloop]])
-    return torch.stack([dual_nodes, hyperedges])
 
 
 def _pair_undirected(edge_index: Tensor, edge_attr: Tensor | None = None) -> tuple[Tensor, Tensor]:

@@ -7,7 +7,6 @@ from hypergraph.linkpred.negative import (
     SizedNegativeSampler,
     make_sampler,
 )
-from hypergraph.linkpred.sets import NodeSets, isin_keys
 from hypergraph.linkpred.split import HyperedgeSplit, split_hyperedges
 
 __all__ = [
@@ -15,9 +14,7 @@ __all__ = [
     "HyperedgeSplit",
     "MotifNegativeSampler",
     "NegativeSampler",
-    "NodeSets",
     "SizedNegativeSampler",
-    "isin_keys",
     "make_sampler",
     "split_hyperedges",
 ]

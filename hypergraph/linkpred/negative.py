@@ -16,8 +16,8 @@ import torch
 from torch import Tensor
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.data.transforms import coalesce_incidence, hyperedge_keys
-from hypergraph.linkpred.sets import NodeSets, isin_keys
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import isin_keys, unique_keys
 
 
 def projected_weights(hg: Hypergraph) -> sp.csr_matrix:
@@ -63,7 +63,7 @@ class NegativeSampler(ABC):
         distribution of ``positives``; fewer only if ``max_rounds`` rounds cannot find them."""
         num = min(positives.num_sets if num is None else num, self.max_candidates)
         g = torch.Generator().manual_seed(seed)
-        sizes = positives.sizes
+        sizes = torch.from_numpy(positives.sizes)
         got: list[NodeSets] = []
         seen = self.exclude
         have = 0
@@ -76,8 +76,8 @@ class NegativeSampler(ABC):
             if cand.num_sets == 0:
                 continue
             keys = cand.keys(self.num_nodes)
-            ok = ~isin_keys(keys, seen) & (cand.sizes == sizes[pick][: cand.num_sets])
-            _, first = _first_unique(keys)
+            ok = ~isin_keys(keys, seen) & (torch.from_numpy(cand.sizes) == sizes[pick][: cand.num_sets])
+            _, first = unique_keys(keys)
             uniq = torch.zeros(cand.num_sets, dtype=torch.bool)
             uniq[first] = True
             ok &= uniq
@@ -87,7 +87,7 @@ class NegativeSampler(ABC):
                 got.append(chosen)
                 seen = torch.cat([seen, keys[ids]])
                 have += ids.numel()
-        return NodeSets.cat(got) if got else NodeSets(torch.zeros(2, 0, dtype=torch.long), 0)
+        return NodeSets.cat(got)
 
     @abstractmethod
     def _propose(self, positives: NodeSets, pick: Tensor, sizes: Tensor, g: torch.Generator) -> NodeSets:
@@ -97,15 +97,28 @@ class NegativeSampler(ABC):
         return f"{self.__class__.__name__}(max_candidates={self.max_candidates})"
 
 
-def _first_unique(keys: Tensor) -> tuple[Tensor, Tensor]:
-    _, inv = torch.unique(keys, dim=0, return_inverse=True)
-    first = torch.full((int(inv.max()) + 1,), keys.size(0), dtype=torch.long)
-    first = first.scatter_reduce(0, inv, torch.arange(keys.size(0)), reduce="amin")
-    return inv, first
+def _select_last_wins(sets: NodeSets, ids: Tensor) -> NodeSets:
+    """``sets.select(ids)``, except that an id drawn more than once keeps its members only at its
+    last position; its earlier positions are empty sets (which CNS then rejects).
+
+    This reproduces the selection of the ``NodeSets`` this package had before
+    :mod:`hypergraph.data.node_sets` (a scatter with repeated indices, last write winning), so
+    that the CNS negatives and every number computed from them stay as they were.  An empty
+    base also shifts the dropped member into the next base, which then yields nothing.
+    """
+    ids_np = ids.numpy()
+    last = np.zeros(ids_np.size, dtype=bool)
+    _, from_end = np.unique(ids_np[::-1], return_index=True)
+    last[ids_np.size - 1 - from_end] = True
+    chosen = sets.select(ids_np)
+    sizes = np.where(last, chosen.sizes, 0)
+    indptr = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    return NodeSets(indptr, chosen.indices[np.repeat(last, chosen.sizes)])
 
 
-def _sets(nodes: Tensor, set_id: Tensor, num_sets: int, num_nodes: int) -> NodeSets:
-    return NodeSets(coalesce_incidence(torch.stack([nodes, set_id]), num_nodes), num_sets)
+def _sets(nodes: Tensor, set_id: Tensor, num_sets: int) -> NodeSets:
+    return NodeSets.from_index(torch.stack([nodes, set_id]), num_sets)
 
 
 class SizedNegativeSampler(NegativeSampler):
@@ -116,7 +129,7 @@ class SizedNegativeSampler(NegativeSampler):
     def _propose(self, positives: NodeSets, pick: Tensor, sizes: Tensor, g: torch.Generator) -> NodeSets:
         sid = torch.arange(pick.numel()).repeat_interleave(sizes)
         nodes = torch.randint(self.num_nodes, (sid.numel(),), generator=g)
-        return _sets(nodes, sid, pick.numel(), self.num_nodes)  # repeats shrink a set: rejected by size
+        return _sets(nodes, sid, pick.numel())  # repeats shrink a set: rejected by size
 
 
 class MotifNegativeSampler(NegativeSampler):
@@ -142,7 +155,7 @@ class MotifNegativeSampler(NegativeSampler):
     def _propose(self, positives: NodeSets, pick: Tensor, sizes: Tensor, g: torch.Generator) -> NodeSets:
         K = pick.numel()
         if self.indices.numel() == 0:
-            return NodeSets(torch.zeros(2, 0, dtype=torch.long), 0)
+            return NodeSets.empty()
         kmax = int(sizes.max())
         members = torch.full((K, kmax), -1, dtype=torch.long)
         e = torch.randint(self.indices.numel(), (K,), generator=g)
@@ -164,7 +177,7 @@ class MotifNegativeSampler(NegativeSampler):
         members[small, 0] = torch.randint(self.num_nodes, (int(small.sum()),), generator=g)
         valid[small, 1:] = False
         sid = torch.arange(K).unsqueeze(1).expand(K, kmax)[valid]
-        return _sets(members[valid], sid, K, self.num_nodes)
+        return _sets(members[valid], sid, K)
 
 
 class CliqueNegativeSampler(NegativeSampler):
@@ -179,9 +192,8 @@ class CliqueNegativeSampler(NegativeSampler):
     def __init__(self, observed: Hypergraph, exclude: Tensor, **kw: int) -> None:
         super().__init__(observed, exclude, **kw)
         self.A = projected_adjacency(observed)
-        hi = coalesce_incidence(observed.hyperedge_index, observed.num_nodes)
-        self.bases = NodeSets(hi, observed.num_hyperedges)
-        size = self.bases.sizes
+        self.bases = NodeSets.from_hypergraph(observed)
+        size = torch.from_numpy(self.bases.sizes)
         self.by_size = torch.argsort(size, stable=True)
         self.count = torch.bincount(size)
         self.start = torch.cumsum(self.count, 0) - self.count
@@ -192,12 +204,12 @@ class CliqueNegativeSampler(NegativeSampler):
         valid = (sizes < self.count.numel()) & (self.count[s] > 0) & (sizes >= 2)
         pos = valid.nonzero().view(-1)
         if pos.numel() == 0:
-            return NodeSets(torch.zeros(2, 0, dtype=torch.long), 0)
+            return NodeSets.empty()
         off = (torch.rand(pos.numel(), generator=g) * self.count[s[pos]]).long()
-        base = self.bases.select(self.by_size[self.start[s[pos]] + off])
+        base = _select_last_wins(self.bases, self.by_size[self.start[s[pos]] + off])
         V = base.num_sets
         idx = base.index
-        bsz = base.sizes
+        bsz = torch.from_numpy(base.sizes)
         start = torch.cumsum(bsz, 0) - bsz
         drop = start + (torch.rand(V, generator=g) * bsz).long()
         keep = torch.ones(idx.size(1), dtype=torch.bool)
@@ -215,7 +227,7 @@ class CliqueNegativeSampler(NegativeSampler):
         full &= col != idx[0][drop][row]
         row, col = row[full], col[full]
         if row.numel() == 0:
-            return NodeSets(torch.zeros(2, 0, dtype=torch.long), 0)
+            return NodeSets.empty()
         prio = torch.rand(row.numel(), generator=g)  # one random common neighbour per base
         best = torch.full((V,), -1.0).scatter_reduce(0, row, prio, reduce="amax")
         chosen = prio == best[row]
@@ -226,7 +238,7 @@ class CliqueNegativeSampler(NegativeSampler):
         sid = torch.cat([rest[1], row])
         ok = has[sid]
         # set ids back to positions in `pick` (bases without a neighbour stay empty: rejected)
-        return _sets(nodes[ok], pos[sid[ok]], K, self.num_nodes)
+        return _sets(nodes[ok], pos[sid[ok]], K)
 
 
 SAMPLERS = {"sns": SizedNegativeSampler, "mns": MotifNegativeSampler, "cns": CliqueNegativeSampler}
@@ -236,7 +248,3 @@ def make_sampler(name: str, observed: Hypergraph, exclude: Tensor, **kw: int) ->
     if name not in SAMPLERS:
         raise KeyError(f"unknown negative sampler {name!r}; valid: {', '.join(SAMPLERS)}")
     return SAMPLERS[name](observed, exclude, **kw)
-
-
-def observed_keys(hg: Hypergraph) -> Tensor:
-    return hyperedge_keys(hg.hyperedge_index, hg.num_nodes, hg.num_hyperedges)

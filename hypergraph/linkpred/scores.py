@@ -6,18 +6,13 @@ All scores read only the observed hypergraph; candidates are scored in one spars
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 from torch import Tensor
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import segment_pairs
 from hypergraph.linkpred.negative import projected_weights
-from hypergraph.linkpred.sets import NodeSets
-
-
-def _candidate_matrix(cands: NodeSets, num_nodes: int) -> sp.csr_matrix:
-    idx = cands.index.numpy()
-    return sp.csr_matrix((np.ones(idx.shape[1]), (idx[1], idx[0])), shape=(cands.num_sets, num_nodes))
 
 
 def common_neighbor_scores(observed: Hypergraph, cands: NodeSets) -> dict[str, Tensor]:
@@ -27,9 +22,9 @@ def common_neighbor_scores(observed: Hypergraph, cands: NodeSets) -> dict[str, T
     A = W.copy()
     A.data[:] = 1.0
     deg = np.asarray(A.sum(1)).ravel()
-    C = _candidate_matrix(cands, observed.num_nodes)
+    C = cands.incidence(observed.num_nodes, dtype=np.float64)
     counts = (C @ A).tocoo()
-    size = cands.sizes.numpy()
+    size = cands.sizes
     full = counts.data == size[counts.row]
     rows, cols = counts.row[full], counts.col[full]
     cn = np.bincount(rows, minlength=cands.num_sets).astype(np.float64)
@@ -43,26 +38,14 @@ def pairwise_mean_scores(observed: Hypergraph, cands: NodeSets, chunk: int = 200
     """Harmonic, geometric and arithmetic means of the projected-graph weights
     ``W_uv = #observed hyperedges containing u and v`` over all member pairs of a candidate."""
     W = projected_weights(observed)
-    idx = cands.index
-    sizes = cands.sizes
-    start = torch.cumsum(sizes, 0) - sizes
-    # all ordered member pairs (i < j) of every candidate, generated without a Python loop
-    npairs = sizes * (sizes - 1) // 2
-    sid = torch.arange(cands.num_sets).repeat_interleave(npairs)
-    local = torch.arange(int(npairs.sum())) - torch.repeat_interleave(
-        torch.cumsum(npairs, 0) - npairs, npairs
-    )
-    k = sizes[sid].double()
-    # invert local pair index -> (i, j) with i < j in a row-major upper triangle of size k
-    i = torch.floor((2 * k - 1 - torch.sqrt((2 * k - 1) ** 2 - 8 * local.double())) / 2).long()
-    j = local - (i * (2 * sizes[sid] - i - 1)) // 2 + i + 1
-    u = idx[0][start[sid] + i].numpy()
-    v = idx[0][start[sid] + j].numpy()
+    # all member pairs (i < j) of every candidate, in set order, without a Python loop
+    p, q = segment_pairs(cands.indptr[:-1], cands.sizes)
+    u, v = cands.indices[p], cands.indices[q]
     w = np.concatenate(
         [np.asarray(W[u[a : a + chunk], v[a : a + chunk]]).ravel() for a in range(0, len(u), chunk)]
         or [np.zeros(0)]
     )
-    s = sid.numpy()
+    s = cands.set_ids[p]
     n = np.bincount(s, minlength=cands.num_sets).astype(np.float64)
     arith = np.bincount(s, weights=w, minlength=cands.num_sets) / np.maximum(n, 1)
     zero = np.bincount(s, weights=(w == 0).astype(np.float64), minlength=cands.num_sets) > 0

@@ -14,8 +14,8 @@ import torch
 from torch import Tensor
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.data.transforms import coalesce_incidence, hyperedge_keys
-from hypergraph.linkpred.sets import NodeSets
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import unique_keys
 
 
 @dataclass
@@ -36,11 +36,8 @@ class HyperedgeSplit:
     def all_positive_keys(self) -> Tensor:
         """Keys of every true hyperedge of every split (what negatives must avoid)."""
         n = self.num_nodes
-        return torch.cat([self.train.keys(n), self.val.keys(n), self.test.keys(n), _keys(self.observed)])
-
-
-def _keys(hg: Hypergraph) -> Tensor:
-    return hyperedge_keys(hg.hyperedge_index, hg.num_nodes, hg.num_hyperedges)
+        observed = NodeSets.from_hypergraph(self.observed).keys(n)
+        return torch.cat([self.train.keys(n), self.val.keys(n), self.test.keys(n), observed])
 
 
 def split_hyperedges(
@@ -61,12 +58,11 @@ def split_hyperedges(
     if not (0 <= val_ratio < 1 and 0 < test_ratio < 1 and val_ratio + test_ratio < 1):
         raise ValueError(f"need 0 <= val, 0 < test, val + test < 1; got {val_ratio}, {test_ratio}")
     N, M = hg.num_nodes, hg.num_hyperedges
-    hi = coalesce_incidence(hg.hyperedge_index, N)
-    keys = hyperedge_keys(hi, N, M)
-    _, inv = torch.unique(keys, dim=0, return_inverse=True)
-    U = int(inv.max()) + 1 if M else 0
-    first = torch.full((U,), M, dtype=torch.long).scatter_reduce(0, inv, torch.arange(M), reduce="amin")
-    size = torch.bincount(hi[1], minlength=M)[first]
+    reps = NodeSets.from_hypergraph(hg)  # every original hyperedge
+    keys = reps.keys(N)
+    inv, first = unique_keys(keys)  # distinct node sets, and the first hyperedge of each
+    U = first.numel()
+    size = torch.from_numpy(reps.sizes)[first]
     target = (size >= min_size).nonzero().view(-1)  # distinct sets that may be predicted
     if times is not None:
         if times.numel() != M:
@@ -86,7 +82,6 @@ def split_hyperedges(
     held[test_u] = True
     held[val_u] = True
     obs_u = (~held).nonzero().view(-1)
-    reps = NodeSets(hi, M)  # every original hyperedge
     observed_sets = reps.select(first[obs_u])
     observed = Hypergraph(
         x=hg.get("x"),

@@ -19,13 +19,11 @@ from hypergraph.reconstruction.metrics import pool_recall, reconstruction_metric
 from hypergraph.reconstruction.pipeline import SHyRe, fit, reconstruct
 from hypergraph.reconstruction.projection import as_adjacency, clique_expansion, maximal_cliques, project
 from hypergraph.reconstruction.sampler import SamplerPlan, apply_plan, fit_sampler
-from hypergraph.reconstruction.sets import SetList
 
 __all__ = [
     "GraphStats",
     "SHyRe",
     "SamplerPlan",
-    "SetList",
     "apply_plan",
     "as_adjacency",
     "cfinder_baseline",

@@ -19,17 +19,18 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from hypergraph.data.node_sets import NodeSets, canonicalize
+from hypergraph.data.set_ops import unique_sets
 from hypergraph.reconstruction.metrics import reconstruction_metrics
 from hypergraph.reconstruction.projection import maximal_cliques
-from hypergraph.reconstruction.sets import SetList, canonicalize, unique_sets
 
 
-def max_clique_baseline(adj: sp.csr_matrix, cliques: SetList | None = None) -> SetList:
+def max_clique_baseline(adj: sp.csr_matrix, cliques: NodeSets | None = None) -> NodeSets:
     """All maximal cliques of the projected graph."""
     return maximal_cliques(adj) if cliques is None else cliques
 
 
-def edge_clique_cover(adj: sp.csr_matrix, seed: int | None = 0) -> SetList:
+def edge_clique_cover(adj: sp.csr_matrix, seed: int | None = 0) -> NodeSets:
     """Greedy edge clique cover (the reference's ``get_edge_clique_cover``).
 
     The result depends on the order in which uncovered edges are taken and on tie-breaking
@@ -87,11 +88,11 @@ def edge_clique_cover(adj: sp.csr_matrix, seed: int | None = 0) -> SetList:
         out_idx.append(nodes)
         out_ptr.append(out_ptr[-1] + nodes.size)
     if not out_idx:
-        return SetList.empty()
-    return unique_sets(SetList(np.asarray(out_ptr), np.concatenate(out_idx)))[0]
+        return NodeSets.empty()
+    return unique_sets(NodeSets(np.asarray(out_ptr), np.concatenate(out_idx)))[0]
 
 
-def k_clique_communities(adj: sp.csr_matrix, k: int, cliques: SetList | None = None) -> SetList:
+def k_clique_communities(adj: sp.csr_matrix, k: int, cliques: NodeSets | None = None) -> NodeSets:
     """Clique-percolation communities for ``k ≥ 2`` (as :func:`networkx.k_clique_communities`)."""
     if k < 2:
         raise ValueError(f"k must be at least 2, got {k}")
@@ -99,7 +100,7 @@ def k_clique_communities(adj: sp.csr_matrix, k: int, cliques: SetList | None = N
     big = cliques.select(np.flatnonzero(cliques.sizes >= k))
     C = len(big)
     if C == 0:
-        return SetList.empty()
+        return NodeSets.empty()
     M = big.incidence(adj.shape[0])
     Mt = M.T.tocsr()
     rows, cols = [], []
@@ -123,7 +124,7 @@ def k_clique_communities(adj: sp.csr_matrix, k: int, cliques: SetList | None = N
     return unique_sets(canonicalize(indptr, big.indices[order]))[0]
 
 
-def choose_cfinder_k(train_adj: sp.csr_matrix, train_sets: SetList) -> tuple[int, list[tuple[float, int]]]:
+def choose_cfinder_k(train_adj: sp.csr_matrix, train_sets: NodeSets) -> tuple[int, list[tuple[float, int]]]:
     """``k`` among ``⌊q-th decile of training sizes⌋ + 1`` (q = 1..5) maximising the Jaccard
     of the communities of the *training* graph against the training hyperedges.
 
@@ -145,8 +146,8 @@ def choose_cfinder_k(train_adj: sp.csr_matrix, train_sets: SetList) -> tuple[int
 
 
 def cfinder_baseline(
-    train_adj: sp.csr_matrix, train_sets: SetList, query_adj: sp.csr_matrix
-) -> tuple[SetList, int]:
+    train_adj: sp.csr_matrix, train_sets: NodeSets, query_adj: sp.csr_matrix
+) -> tuple[NodeSets, int]:
     """CFinder-style communities of the query graph with ``k`` chosen on the training graph."""
     k, _ = choose_cfinder_k(train_adj, train_sets)
     return k_clique_communities(query_adj, k), k

@@ -44,7 +44,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from hypergraph.reconstruction.sets import SetList, pair_index
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import pair_index
 
 COUNT_FEATURE_NAMES = (
     "clique_type",
@@ -70,7 +71,7 @@ class GraphStats:
     """Node, edge and clique statistics of a projected graph shared by all feature kinds."""
 
     adj: sp.csr_matrix
-    cliques: SetList
+    cliques: NodeSets
     num_nodes: int = field(init=False)
     degree: np.ndarray = field(init=False)  # projected degree
     clique_degree: np.ndarray = field(init=False)  # #maximal cliques per node
@@ -157,7 +158,7 @@ def _stats(values: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------ count features
 def count_features(
-    stats: GraphStats, candidates: SetList, num_max: int, parent_count: np.ndarray
+    stats: GraphStats, candidates: NodeSets, num_max: int, parent_count: np.ndarray
 ) -> np.ndarray:
     """The 9 count features of the candidates (maximal cliques first, ``num_max`` of them).
 
@@ -318,7 +319,7 @@ def _overlap_product_on_edges(stats: GraphStats, M: sp.csr_matrix, rows_per_chun
     return out
 
 
-def motif_features(stats: GraphStats, candidates: SetList) -> np.ndarray:
+def motif_features(stats: GraphStats, candidates: NodeSets) -> np.ndarray:
     """The 54 raw motif features of the candidates (columns :data:`MOTIF_FEATURE_NAMES`)."""
     node_tab, edge_tab = motif_node_edge_tables(stats)
     m = len(candidates)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.reconstruction.sets import SetList, isin_sets, unique_sets
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import isin_sets, unique_sets
 
 
-def as_sets(x: SetList | Hypergraph | Iterable[Iterable[int]]) -> SetList:
-    """A deduplicated :class:`SetList` from a SetList, a Hypergraph or an iterable of sets."""
-    if isinstance(x, SetList):
+def as_sets(x: NodeSets | Hypergraph | Iterable[Iterable[int]]) -> NodeSets:
+    """A deduplicated :class:`NodeSets` from a NodeSets, a Hypergraph or an iterable of sets."""
+    if isinstance(x, NodeSets):
         return unique_sets(x)[0]
     if isinstance(x, Hypergraph):
         from hypergraph.reconstruction.projection import hypergraph_sets
 
         return hypergraph_sets(x)
-    return unique_sets(SetList.from_iterable(x))[0]
+    return unique_sets(NodeSets.from_iterable(x))[0]
 
 
 def reconstruction_metrics(reconstructed, ground_truth) -> dict[str, float]:

@@ -14,12 +14,15 @@ MLP); ``"sorted"`` uses a lexicographic order instead (results differ slightly).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import isin_sets, unique_sets
 from hypergraph.reconstruction.classifier import make_classifier
 from hypergraph.reconstruction.features import GraphStats, count_features, motif_features
 from hypergraph.reconstruction.projection import (
@@ -27,17 +30,15 @@ from hypergraph.reconstruction.projection import (
     clique_expansion,
     hypergraph_sets,
     maximal_cliques,
-    sets_to_hypergraph,
 )
 from hypergraph.reconstruction.sampler import SamplerPlan, apply_plan, fit_sampler, reference_clique_order
-from hypergraph.reconstruction.sets import SetList, concat, isin_sets, unique_sets
 
 EPS = 1e-8
 FEATURES = ("count", "motif")
 ORDERS = ("reference", "sorted")
 
 
-def sorted_order(sets: SetList) -> np.ndarray:
+def sorted_order(sets: NodeSets) -> np.ndarray:
     """Permutation ordering sets by size, then lexicographically."""
     out = []
     for k in np.unique(sets.sizes).tolist():
@@ -51,13 +52,15 @@ class CandidatePool:
     """Candidates of one graph: maximal cliques first (``num_max``), then sampled sub-cliques."""
 
     stats: GraphStats
-    candidates: SetList
+    candidates: NodeSets
     num_max: int
     parent_count: np.ndarray
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _reference_nested(cliques: SetList, children: SetList, parent: np.ndarray, nested: SetList) -> np.ndarray:
+def _reference_nested(
+    cliques: NodeSets, children: NodeSets, parent: np.ndarray, nested: NodeSets
+) -> np.ndarray:
     """Order of ``nested`` as the reference's ``set(child2parents) - set(max_cliques)``."""
     if len(nested) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -73,7 +76,7 @@ def _reference_nested(cliques: SetList, children: SetList, parent: np.ndarray, n
 
 
 def build_pool(
-    adj, plan: SamplerPlan, order: str = "reference", cliques: SetList | None = None
+    adj, plan: SamplerPlan, order: str = "reference", cliques: NodeSets | None = None
 ) -> CandidatePool:
     """Maximal cliques of ``adj`` (computed unless given) and the sub-cliques the plan samples."""
     timings: dict[str, float] = {}
@@ -96,7 +99,7 @@ def build_pool(
     else:
         perm = sorted_order(nested)
     nested, counts = nested.select(perm), counts[perm]
-    candidates = concat([cliques, nested])
+    candidates = NodeSets.cat([cliques, nested])
     timings["sampling"] = time.perf_counter() - t
     t = time.perf_counter()
     stats = GraphStats(adj, cliques)
@@ -122,14 +125,14 @@ def zscore(X: np.ndarray) -> np.ndarray:
 class Reconstruction:
     """The reconstructed hyperedges of a query graph and what produced them."""
 
-    hyperedges: SetList
+    hyperedges: NodeSets
     num_nodes: int
     pool: CandidatePool
     scores: np.ndarray
     timings: dict[str, float]
 
     def to_hypergraph(self) -> Hypergraph:
-        return sets_to_hypergraph(self.hyperedges, self.num_nodes)
+        return self.hyperedges.to_hypergraph(self.num_nodes)
 
 
 class SHyRe:
@@ -139,7 +142,8 @@ class SHyRe:
         beta: the sampling budget of the clique sampler (per dataset, see the spec).
         features: ``"count"`` (9 features) or ``"motif"`` (54 motif statistics, of which the
             first 9 and the 10 best by ANOVA F on the training candidates are used).
-        classifier: ``"sklearn"`` (the reference's ``MLPClassifier``) or ``"lightning"``.
+        classifier: ``"sklearn"`` (the reference's ``MLPClassifier``) or a classifier factory
+            (see :func:`~hypergraph.reconstruction.classifier.make_classifier`).
         seed: seeds the classifier and the sampler's random sub-selection (reporting only).
         order: ``"reference"`` or ``"sorted"`` (see the module docstring).
         k_best: motif features kept by ``SelectKBest`` (beyond the first 9 columns).
@@ -150,7 +154,7 @@ class SHyRe:
         self,
         beta: float,
         features: str = "count",
-        classifier: str = "sklearn",
+        classifier: str | Callable[..., Any] = "sklearn",
         seed: int = 123,
         order: str = "reference",
         k_best: int = 10,
@@ -173,7 +177,7 @@ class SHyRe:
         self.train_pool: CandidatePool | None = None
 
     # ------------------------------------------------------------------ training
-    def fit(self, train: Hypergraph | SetList, num_nodes: int | None = None) -> SHyRe:
+    def fit(self, train: Hypergraph | NodeSets, num_nodes: int | None = None) -> SHyRe:
         """Learn the sampler plan and the classifiers from a training hypergraph."""
         timings: dict[str, float] = {}
         t = time.perf_counter()

@@ -5,35 +5,20 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-import torch
 from torch import Tensor
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.reconstruction.sets import SetList, canonicalize, pair_index, unique_sets
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import pair_index, unique_sets
 
 
-def hypergraph_sets(h: Hypergraph) -> SetList:
-    """The hyperedges of ``h`` as canonical, deduplicated sets (repeated ids merged)."""
-    hi = h.hyperedge_index.detach().cpu().numpy()
-    m = int(h.num_hyperedges)
-    order = np.argsort(hi[1], kind="stable")
-    nodes, edges = hi[0][order], hi[1][order]
-    indptr = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(np.bincount(edges, minlength=m), out=indptr[1:])
-    sets = canonicalize(indptr, nodes)
-    sets = sets.select(np.flatnonzero(sets.sizes > 0))
-    return unique_sets(sets)[0]
+def hypergraph_sets(h: Hypergraph) -> NodeSets:
+    """The distinct non-empty hyperedges of ``h`` as canonical sets (repeated ids merged)."""
+    sets = NodeSets.from_hypergraph(h)
+    return unique_sets(sets.select(np.flatnonzero(sets.sizes > 0)))[0]
 
 
-def sets_to_hypergraph(sets: SetList, num_nodes: int) -> Hypergraph:
-    """A :class:`Hypergraph` with the given hyperedges on ``num_nodes`` nodes."""
-    hi = np.stack([sets.indices, sets.set_ids])
-    return Hypergraph(
-        hyperedge_index=torch.from_numpy(hi), num_nodes=int(num_nodes), num_hyperedges=len(sets)
-    )
-
-
-def clique_expansion(sets: SetList, num_nodes: int) -> sp.csr_matrix:
+def clique_expansion(sets: NodeSets, num_nodes: int) -> sp.csr_matrix:
     """Symmetric 0/1 adjacency (CSR, int8, no self-loops) of the unweighted clique expansion.
 
     Every pair of nodes sharing a set is adjacent; multiplicities are dropped, and nodes of
@@ -97,7 +82,7 @@ def as_adjacency(graph, num_nodes: int | None = None) -> sp.csr_matrix:
     return adj
 
 
-def maximal_cliques(adj: sp.csr_matrix) -> SetList:
+def maximal_cliques(adj: sp.csr_matrix) -> NodeSets:
     """All maximal cliques of the graph (isolated nodes are singleton cliques), canonical sets.
 
     Uses :func:`networkx.find_cliques` (Bron–Kerbosch with pivoting) per graph; the order of the
@@ -108,4 +93,4 @@ def maximal_cliques(adj: sp.csr_matrix) -> SetList:
     coo = sp.triu(adj, k=1).tocoo()
     g.add_edges_from(zip(coo.row.tolist(), coo.col.tolist()))
     cliques = nx.find_cliques(g)
-    return SetList.from_iterable(cliques)
+    return NodeSets.from_iterable(cliques)

@@ -27,7 +27,8 @@ from math import comb
 
 import numpy as np
 
-from hypergraph.reconstruction.sets import SetList, concat, k_subsets
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import k_subsets
 
 MISSING_COST = 1e8  # the reference's cost of a (n, k) pair that has no cliques / hyperedges
 
@@ -48,7 +49,7 @@ class SamplerPlan:
         return self.n_collected / max(self.num_hyperedges, 1)
 
 
-def containment(hyperedges: SetList, cliques: SetList, num_nodes: int) -> tuple[np.ndarray, np.ndarray]:
+def containment(hyperedges: NodeSets, cliques: NodeSets, num_nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """All pairs ``(hyperedge, clique)`` with the hyperedge contained in the clique."""
     H = hyperedges.incidence(num_nodes)
     M = cliques.incidence(num_nodes)
@@ -58,7 +59,7 @@ def containment(hyperedges: SetList, cliques: SetList, num_nodes: int) -> tuple[
 
 
 def sampler_table(
-    cliques: SetList, hyperedges: SetList, num_nodes: int
+    cliques: NodeSets, hyperedges: NodeSets, num_nodes: int
 ) -> tuple[int, dict[int, np.ndarray], dict[tuple[int, int], float], dict[int, np.ndarray]]:
     """The statistic ``(N, E, Q, ids)``.
 
@@ -99,7 +100,7 @@ def sampler_table(
 
 
 def fit_sampler(
-    cliques: SetList, hyperedges: SetList, num_nodes: int, beta: float, seed: int = 0
+    cliques: NodeSets, hyperedges: NodeSets, num_nodes: int, beta: float, seed: int = 0
 ) -> SamplerPlan:
     """Learn the greedy budgeted plan on a training hypergraph (see the module docstring)."""
     N, E, Q, ids = sampler_table(cliques, hyperedges, num_nodes)
@@ -147,7 +148,7 @@ def fit_sampler(
     return SamplerPlan(steps, float(beta), n_collected, len(hyperedges), table)
 
 
-def apply_plan(plan: SamplerPlan, cliques: SetList) -> tuple[SetList, np.ndarray, np.ndarray]:
+def apply_plan(plan: SamplerPlan, cliques: NodeSets) -> tuple[NodeSets, np.ndarray, np.ndarray]:
     """Sample sub-cliques of ``cliques`` (in their given order) following ``plan``.
 
     Returns ``(children, parent, step)``: the emitted ``k``-subsets (sorted sets, in emission
@@ -155,7 +156,7 @@ def apply_plan(plan: SamplerPlan, cliques: SetList) -> tuple[SetList, np.ndarray
     """
     sizes = cliques.sizes
     by_size: dict[int, np.ndarray] = {}
-    out_rows: list[SetList] = []
+    out_rows: list[NodeSets] = []
     parents, steps = [], []
     for t, (n, k, r) in enumerate(plan.steps):
         if n not in by_size:
@@ -167,16 +168,16 @@ def apply_plan(plan: SamplerPlan, cliques: SetList) -> tuple[SetList, np.ndarray
         ids, rows = ids[:take], rows[:take]
         sub = k_subsets(rows, k)
         per = sub.shape[0] // take
-        out_rows.append(SetList.from_rows(sub))
+        out_rows.append(NodeSets.from_rows(sub))
         parents.append(np.repeat(ids, per))
         steps.append(np.full(sub.shape[0], t, dtype=np.int64))
-    children = concat(out_rows)
+    children = NodeSets.cat(out_rows)
     parent = np.concatenate(parents) if parents else np.zeros(0, dtype=np.int64)
     step = np.concatenate(steps) if steps else np.zeros(0, dtype=np.int64)
     return children, parent, step
 
 
-def reference_clique_order(cliques: SetList) -> np.ndarray:
+def reference_clique_order(cliques: NodeSets) -> np.ndarray:
     """The permutation giving the reference code's clique order.
 
     The authors store the maximal cliques as ``set(sorted(tuples))`` and iterate that set, so

@@ -1,16 +1,29 @@
-"""Lightning tasks selectable by ``task:`` in a config.
+"""Lightning tasks selectable by ``task:`` in a config, each registered in ``TASKS`` here.
 
-Every module of this package is imported here so that it can register its task; a new task is
-a new module calling :func:`hypergraph.tasks.base.register_task`.
+A task is one module defining ``TASK`` (a :class:`~hypergraph.tasks.base.TaskSpec`); it imports
+:mod:`hypergraph.tasks.base` (and :mod:`hypergraph.tasks.base_node` for node-level tasks), never
+another task.  A new task is one module plus one line below.
 """
 
-import importlib
-import pkgutil
+from hypergraph.registry import TASKS
+from hypergraph.tasks import (
+    distillation,
+    graph_classification,
+    higher_order_link_prediction,
+    hyperedge_prediction,
+    node_classification,
+    reconstruction,
+)
+from hypergraph.tasks.base import TaskSpec, build_trainer
 
-from hypergraph.tasks.base import TaskSpec, build_trainer, register_task
+for _module in (
+    node_classification,
+    distillation,
+    graph_classification,
+    reconstruction,
+    hyperedge_prediction,
+    higher_order_link_prediction,
+):
+    TASKS.register(_module.TASK.name, _module.TASK)
 
-for _m in pkgutil.iter_modules(__path__):
-    if _m.name != "base":
-        importlib.import_module(f"{__name__}.{_m.name}")
-
-__all__ = ["TaskSpec", "build_trainer", "register_task"]
+__all__ = ["TaskSpec", "build_trainer"]

@@ -1,17 +1,10 @@
 """The ``distillation`` task: LightHGNN / LightHGNN+ (Feng et al., ICLR 2024).
 
-One seed runs, on the same split:
-
-1. the **teacher** (HGNN / HGNN+, ``teacher.model``), trained with cross-entropy and the
-   best-validation state kept (or loaded from ``teacher.ckpt``); its soft labels are computed
-   once, in eval mode;
-2. the methods of ``distill.methods``, each a fresh student MLP (``student.model``,
-   Linear → ReLU → BatchNorm → Dropout → Linear) with the best-validation state kept:
-
-   * ``mlp``: the student architecture trained with cross-entropy only (the "MLPs" baseline);
-   * ``lighthgnn``: ``λ·CE + (1-λ)·L_KD`` with the KD term over all nodes;
-   * ``lighthgnn_plus``: ``λ·CE + (1-λ)·(L_KD + L_HC)`` with hyperedges sampled each epoch by
-     their reliability.
+One seed runs, on the same split, the **teacher** (``teacher.model``, any hypergraph model;
+best-validation state kept, or loaded from ``teacher.ckpt``; soft labels computed once, in eval
+mode) and each method of ``distill.methods`` on a fresh student MLP (``student.model``), best
+validation state kept: ``mlp`` (cross-entropy only), ``lighthgnn`` (``λ·CE + (1-λ)·L_KD``, KD over
+all nodes) and ``lighthgnn_plus`` (``+ L_HC`` on hyperedges sampled each epoch by reliability).
 
 ``setting: transductive`` reports test accuracy (``acc_<method>``) and the topology score of
 the hidden embeddings (``topo_<method>``) for ``hgnn`` and every method.  ``setting:
@@ -38,30 +31,39 @@ from typing import Any
 
 import lightning.pytorch as pl
 import torch
-from omegaconf import DictConfig, OmegaConf
+import torch.nn.functional as F
+from omegaconf import DictConfig
 from torch import Tensor
+from torchmetrics.classification import MulticlassAccuracy
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.data.transforms import add_singleton_hyperedges, remove_duplicate_hyperedges, subhypergraph
 from hypergraph.distill.export import save_student
-from hypergraph.distill.losses import LOSS_FORMS
-from hypergraph.distill.module import Distillation
-from hypergraph.distill.reliability import reliability_score
+from hypergraph.distill.losses import LOSS_FORMS, high_order_loss, kd_loss
+from hypergraph.distill.protocol import production_split, row_normalize
+from hypergraph.distill.reliability import reliability_score, sample_hyperedges
 from hypergraph.distill.topology import topology_score
 from hypergraph.nn.models.mlp import MLP
-from hypergraph.registry import MODELS, check_kwargs
-from hypergraph.tasks.base import TRAINER_DEFAULTS, TaskSpec, build_trainer, register_task, validate_trainer
-from hypergraph.tasks.node_classification import (
-    DEFAULTS as NODE_DEFAULTS,
-)
-from hypergraph.tasks.node_classification import (
+from hypergraph.tasks.base import (
+    TRAINER_DEFAULTS,
+    AdamModule,
     FullBatchDataModule,
-    NodeClassification,
+    TaskSpec,
     build_model,
-    prepare_node_data,
+    build_trainer,
+    check_choice,
+    check_section,
+    defaults,
+    load_checkpoint,
+    model_class,
+    seed_everything,
+    validate_trainer,
 )
-from hypergraph.tasks.node_classification import (
-    validate as validate_node_task,
+from hypergraph.tasks.base_node import (
+    NODE_DEFAULTS,
+    NodeClassification,
+    num_classes_of,
+    prepare_node_data,
+    validate_node_sections,
 )
 
 METHODS = ("mlp", "lighthgnn", "lighthgnn_plus")
@@ -76,13 +78,13 @@ DEFAULTS: dict[str, Any] = {
     "setting": "transductive",
     "production": {"test_ind_ratio": 0.9},
     "teacher": {
-        "model": {"name": "hgnn", "hidden": 32, "num_layers": 2, "dropout": 0.5},
+        "model": {"name": "hgnn", "hidden_channels": 32, "num_layers": 2, "dropout": 0.5},
         "lr": 0.01,
         "weight_decay": 5e-4,
         "ckpt": None,
     },
     "student": {
-        "model": {"name": "mlp", "hidden": 128, "num_layers": 2, "dropout": 0.5, "batch_norm": True},
+        "model": {"name": "mlp", "hidden_channels": 128, "num_layers": 2, "dropout": 0.5, "batch_norm": True},
         "lr": 0.01,
         "weight_decay": 5e-4,
     },
@@ -102,49 +104,133 @@ _TEACHER_KEYS = ("model", "lr", "weight_decay", "ckpt")
 _STUDENT_KEYS = ("model", "lr", "weight_decay")
 
 
-# ------------------------------------------------------------------------------ validation
-def _check_section(section: DictConfig, allowed: tuple[str, ...], where: str) -> None:
-    unknown = sorted(set(section.keys()) - set(allowed))
-    if unknown:
-        raise KeyError(
-            f"unknown key(s) {', '.join(map(repr, unknown))} in '{where}'; valid: {', '.join(allowed)}"
+class Distillation(AdamModule):
+    r"""LightHGNN (``reliability=None``) or LightHGNN+ student training.
+
+    Loss per epoch (full batch)::
+
+        L = lam * CE(student[train], y[train]) + (1 - lam) * (L_KD + L_HC)
+
+    with ``L_KD`` over **all** nodes (:func:`~hypergraph.distill.losses.kd_loss`) and, for
+    LightHGNN+, ``L_HC`` (:func:`~hypergraph.distill.losses.high_order_loss`) over hyperedges
+    sampled afresh each step with ``m_e ~ Bernoulli(reliability_e)``.
+
+    The student sees ``batch.x`` only, in training and inference; the batch's
+    ``hyperedge_index`` / ``num_hyperedges`` are read solely by the LightHGNN+ training loss.
+
+    Args: the ``student`` (``student(x) -> logits``), the teacher's ``[N, C]`` soft labels
+    (computed once, in eval mode), ``lam`` (weight of the cross-entropy on labelled nodes, 0 =
+    pure distillation), the temperature ``tau``, ``loss_form`` (``"kl"``, or the authors'
+    ``log_target=True`` form ``"reference"``), the ``[M]`` hyperedge ``reliability`` (enables
+    LightHGNN+), Adam's ``lr`` / ``weight_decay`` and ``sample_seed`` (hyperedge sampling).
+    """
+
+    def __init__(
+        self,
+        student: torch.nn.Module,
+        teacher_logits: Tensor,
+        num_classes: int,
+        lam: float = 0.0,
+        tau: float = 1.0,
+        loss_form: str = "kl",
+        reliability: Tensor | None = None,
+        lr: float = 0.01,
+        weight_decay: float = 5e-4,
+        sample_seed: int = 0,
+    ) -> None:
+        super().__init__(lr, weight_decay)
+        if not 0.0 <= lam <= 1.0:
+            raise ValueError(f"lam must lie in [0, 1], got {lam}")
+        self.student = student
+        self.register_buffer("teacher_logits", teacher_logits.detach().clone(), persistent=False)
+        self.register_buffer(
+            "reliability", None if reliability is None else reliability.detach().clone(), persistent=False
         )
+        self.lam, self.tau, self.loss_form = float(lam), float(tau), loss_form
+        self._gen = torch.Generator().manual_seed(int(sample_seed))
+        self.train_acc = MulticlassAccuracy(num_classes, average="micro")
+        self.val_acc = MulticlassAccuracy(num_classes, average="micro")
+        self.test_acc = MulticlassAccuracy(num_classes, average="micro")
+        kd_loss(teacher_logits[:1], teacher_logits[:1], tau, loss_form)  # validates tau and form
+
+    def forward(self, batch: Any) -> Tensor:
+        """Student logits from the node features alone."""
+        return self.student(batch.x)
+
+    def loss_terms(self, batch: Any, logits: Tensor) -> dict[str, Tensor]:
+        """The separate loss terms (``ce``, ``kd`` and, for LightHGNN+, ``hc``) and their total."""
+        if logits.size(0) != self.teacher_logits.size(0):
+            raise ValueError(
+                f"batch has {logits.size(0)} nodes but the teacher soft labels cover "
+                f"{self.teacher_logits.size(0)}"
+            )
+        mask = batch.train_mask
+        terms = {"ce": F.cross_entropy(logits[mask], batch.y[mask])}
+        distil = terms["kd"] = kd_loss(logits, self.teacher_logits, self.tau, self.loss_form)
+        if self.reliability is not None:
+            rho = self.reliability
+            if rho.numel() != batch.num_hyperedges:
+                raise ValueError(
+                    f"reliability has {rho.numel()} entries but the hypergraph has "
+                    f"{batch.num_hyperedges} hyperedges"
+                )
+            edge_mask = sample_hyperedges(rho.cpu(), self._gen).to(rho.device)
+            terms["hc"] = high_order_loss(
+                logits,
+                self.teacher_logits,
+                batch.hyperedge_index,
+                batch.num_hyperedges,
+                edge_mask,
+                self.tau,
+                self.loss_form,
+            )
+            distil = distil + terms["hc"]
+        terms["loss"] = self.lam * terms["ce"] + (1.0 - self.lam) * distil
+        return terms
+
+    def training_step(self, batch: Any, batch_idx: int) -> Tensor:
+        logits = self(batch)
+        terms = self.loss_terms(batch, logits)
+        mask = batch.train_mask
+        bs = int(mask.sum())
+        self.train_acc(logits[mask].argmax(-1), batch.y[mask])
+        for k, v in terms.items():
+            self.log(f"train_{k}", v, batch_size=bs, prog_bar=k == "loss")
+        self.log("train_acc", self.train_acc, batch_size=bs)
+        return terms["loss"]
+
+    def _eval(self, batch: Any, mask: Tensor, metric: MulticlassAccuracy, stage: str) -> None:
+        logits = self(batch)
+        metric(logits[mask].argmax(-1), batch.y[mask])
+        self.log(f"{stage}_acc", metric, prog_bar=True, batch_size=int(mask.sum()))
+
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        self._eval(batch, batch.val_mask, self.val_acc, "val")
+
+    def test_step(self, batch: Any, batch_idx: int) -> None:
+        self._eval(batch, batch.test_mask, self.test_acc, "test")
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.Adam(self.student.parameters(), lr=self.lr, weight_decay=self.weight_decay)
 
 
-def _check_model(model_cfg: DictConfig, where: str) -> type:
-    if "name" not in model_cfg:
-        raise KeyError(f"{where}.name is required; valid models: {', '.join(MODELS.names())}")
-    cls = MODELS.get(model_cfg.name)
-    kw = {("hidden_channels" if k == "hidden" else k): v for k, v in model_cfg.items() if k != "name"}
-    check_kwargs(cls.__init__, kw, f"{where} '{model_cfg.name}'", ignore=("in_channels", "out_channels"))
-    return cls
-
-
+# ------------------------------------------------------------------------------ validation
 def validate(cfg: DictConfig) -> None:
     """Reject unknown keys and values with a message naming them."""
-    _check_section(cfg.teacher, _TEACHER_KEYS, "teacher")
-    _check_section(cfg.student, _STUDENT_KEYS, "student")
-    # the shared sections (dataset, features, preprocess, split, trainer) as node_classification
-    node_view = OmegaConf.create(
-        {k: cfg[k] for k in ("dataset", "features", "preprocess", "split", "trainer")}
-        | {"model": cfg.teacher.model}
-    )
-    validate_node_task(node_view)
+    check_section(cfg.teacher, _TEACHER_KEYS, "teacher")
+    check_section(cfg.student, _STUDENT_KEYS, "student")
+    validate_node_sections(cfg)
     validate_trainer(cfg.trainer)
-    teacher_cls = _check_model(cfg.teacher.model, "teacher.model")
+    teacher_cls = model_class(cfg.teacher.model, "teacher.model")
     if "hyperedge_index" not in inspect.signature(teacher_cls.forward).parameters:
         raise ValueError(f"teacher.model '{cfg.teacher.model.name}' is not a hypergraph model")
-    student_cls = _check_model(cfg.student.model, "student.model")
+    student_cls = model_class(cfg.student.model, "student.model")
     if not issubclass(student_cls, MLP):
         raise ValueError(
             f"student.model must be an MLP (it sees node features only), got '{cfg.student.model.name}'"
         )
-    if cfg.setting not in SETTINGS:
-        raise ValueError(f"unknown setting {cfg.setting!r}; valid: {', '.join(SETTINGS)}")
-    if cfg.features.normalize not in NORMALIZE:
-        raise ValueError(
-            f"unknown features.normalize {cfg.features.normalize!r}; valid: {', '.join(NORMALIZE)}"
-        )
+    check_choice(cfg.setting, SETTINGS, "setting")
+    check_choice(cfg.features.normalize, NORMALIZE, "features.normalize")
     ratio = cfg.production.test_ind_ratio
     if not 0.0 < float(ratio) < 1.0:
         raise ValueError(f"production.test_ind_ratio must lie in (0, 1), got {ratio}")
@@ -162,40 +248,9 @@ def validate(cfg: DictConfig) -> None:
         raise ValueError(f"distill.lam must lie in [0, 1], got {d.lam}")
     if not float(d.tau) > 0:
         raise ValueError(f"distill.tau must be > 0, got {d.tau}")
-    if d.loss_form not in LOSS_FORMS:
-        raise ValueError(f"unknown distill.loss_form {d.loss_form!r}; valid: {', '.join(LOSS_FORMS)}")
+    check_choice(d.loss_form, LOSS_FORMS, "distill.loss_form")
     if cfg.teacher.ckpt is not None and not Path(cfg.teacher.ckpt).is_file():
         raise FileNotFoundError(f"teacher.ckpt {cfg.teacher.ckpt!r} does not exist")
-
-
-# ------------------------------------------------------------------------------------ data
-def row_normalize(x: Tensor) -> Tensor:
-    """Rows scaled to unit L1 norm (all-zero rows stay zero), as DHG does for these features."""
-    s = x.abs().sum(1, keepdim=True)
-    return x / torch.where(s > 0, s, torch.ones_like(s))
-
-
-def production_split(
-    data: Hypergraph, test_ind_ratio: float, seed: int, remove_duplicates: bool = True
-) -> tuple[Hypergraph, Tensor]:
-    """Hold out ``test_ind_ratio`` of the test nodes (seeded).
-
-    Returns the observed sub-hypergraph (train ∪ val ∪ remaining test nodes, re-indexed, with
-    their masks; hyperedges restricted to observed nodes, emptied ones dropped, duplicates merged
-    when asked, then a singleton for each isolated node, i.e. the authors' ``fix_iso_v``) and
-    the boolean ``[N]`` mask of the held-out (inductive) nodes in the full graph.
-    """
-    test = data.test_mask.nonzero().view(-1)
-    g = torch.Generator().manual_seed(int(seed))
-    perm = test[torch.randperm(test.numel(), generator=g)]
-    ind_mask = torch.zeros(data.num_nodes, dtype=torch.bool)
-    ind_mask[perm[: int(test.numel() * test_ind_ratio)]] = True
-    sub = subhypergraph(data, ~ind_mask)
-    del sub.hyperedge_id  # refers to the full graph and would go stale below
-    if remove_duplicates:
-        sub = remove_duplicate_hyperedges(sub, reduce="mean")
-    sub = add_singleton_hyperedges(sub, mode="isolated")
-    return sub, ind_mask
 
 
 # ---------------------------------------------------------------------------------- stages
@@ -204,16 +259,15 @@ def _fit(module: pl.LightningModule, data: Hypergraph, trainer_cfg: DictConfig, 
     trainer, ckpt = build_trainer(trainer_cfg, stage_dir, monitor="val_acc", mode="max")
     trainer.fit(module, datamodule=FullBatchDataModule(data))
     if ckpt.best_model_path:
-        state = torch.load(ckpt.best_model_path, map_location="cpu", weights_only=False)["state_dict"]
-        module.load_state_dict(state)
+        module.load_state_dict(load_checkpoint(ckpt.best_model_path)["state_dict"])
     return float(ckpt.best_model_score) if ckpt.best_model_score is not None else float("nan")
 
 
 def _load_teacher(model: torch.nn.Module, path: str) -> None:
-    state = torch.load(path, map_location="cpu", weights_only=False)
+    state = load_checkpoint(path)
     state = state.get("state_dict", state)
     if any(k.startswith("model.") for k in state):  # a NodeClassification checkpoint
-        state = {k[len("model."):]: v for k, v in state.items() if k.startswith("model.")}
+        state = {k[len("model.") :]: v for k, v in state.items() if k.startswith("model.")}
     model.load_state_dict(state)
 
 
@@ -242,11 +296,11 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
             "the distillation task trains several models per seed and does not resume from "
             "ckpt_path; give a trained teacher with teacher.ckpt=PATH instead"
         )
-    pl.seed_everything(seed, workers=True, verbose=False)
+    seed_everything(seed)
     data = prepare_node_data(cfg, seed)
     if cfg.features.normalize == "row":
         data.x = row_normalize(data.x)
-    num_classes = int(data.get("num_classes") or int(data.y.max()) + 1)
+    num_classes = num_classes_of(data)
     production = cfg.setting == "production"
     if production:
         train_data, ind_mask = production_split(
@@ -273,9 +327,8 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
         accs[name] = r
 
     # 1. teacher
-    pl.seed_everything(seed, workers=True, verbose=False)
-    cached = "cached" in inspect.signature(MODELS.get(cfg.teacher.model.name).__init__).parameters
-    teacher = build_model(cfg.teacher.model, in_dim, num_classes, **({"cached": True} if cached else {}))
+    seed_everything(seed)
+    teacher = build_model(cfg.teacher.model, cached=True, in_channels=in_dim, out_channels=num_classes)
     if cfg.teacher.ckpt is not None:
         _load_teacher(teacher, cfg.teacher.ckpt)
     else:
@@ -291,8 +344,8 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
         return _teacher_out(teacher, train_data, x)[0]
 
     for method in d.methods:
-        pl.seed_everything(seed, workers=True, verbose=False)
-        student = build_model(cfg.student.model, in_dim, num_classes)
+        seed_everything(seed)
+        student = build_model(cfg.student.model, in_channels=in_dim, out_channels=num_classes)
         if method == "mlp":
             module = NodeClassification(student, num_classes, cfg.student.lr, cfg.student.weight_decay)
         else:
@@ -300,13 +353,25 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
             if method == "lighthgnn_plus":
                 gen = torch.Generator().manual_seed(seed)
                 rho = reliability_score(
-                    teacher_fn, train_data.x, train_data.hyperedge_index, train_data.num_hyperedges,
-                    float(d.noise_level), gen,
+                    teacher_fn,
+                    train_data.x,
+                    train_data.hyperedge_index,
+                    train_data.num_hyperedges,
+                    float(d.noise_level),
+                    gen,
                 )
                 out["mean_reliability"] = float(rho.mean())
             module = Distillation(
-                student, t_logits, num_classes, lam=float(d.lam), tau=float(d.tau), loss_form=d.loss_form,
-                reliability=rho, lr=cfg.student.lr, weight_decay=cfg.student.weight_decay, sample_seed=seed,
+                student,
+                t_logits,
+                num_classes,
+                lam=float(d.lam),
+                tau=float(d.tau),
+                loss_form=d.loss_form,
+                reliability=rho,
+                lr=cfg.student.lr,
+                weight_decay=cfg.student.weight_decay,
+                sample_seed=seed,
             )
         val = _fit(module, train_data, cfg.trainer, seed_dir / method)
         s_logits, s_hidden = _student_out(student, train_data.x)
@@ -329,12 +394,6 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
     return result
 
 
-register_task(
-    TaskSpec(
-        name="distillation",
-        defaults=OmegaConf.to_container(OmegaConf.create(DEFAULTS)),
-        run=run,
-        open_sections=("dataset", "teacher", "student", "trainer"),
-        validate=validate,
-    )
+TASK = TaskSpec(
+    "distillation", defaults(DEFAULTS), run, ("dataset", "teacher", "student", "trainer"), validate
 )

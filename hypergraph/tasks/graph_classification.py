@@ -2,17 +2,20 @@
 
 Protocols (Jo et al., NeurIPS 2021, and the authors' code):
 
-* **TU** (``dataset.kind: tu``): stratified 10-fold cross-validation.  The runner's *seeds are the
+* **TU** (any TU name or TU-format folder): stratified 10-fold cross-validation.  The runner's *seeds are the
   folds*: seed ``k`` tests on fold ``k``, validates on fold ``k-1`` (mod the fold count) and trains on
   the other folds; ``seeds: [0, ..., 9]`` therefore runs the whole CV and the runner's printed
   ``test_acc mean ± std (10 seeds)`` is the mean ± (population) std over the 10 folds.  The folds
   come from ``StratifiedKFold(shuffle=True, random_state=dataset.split_seed)`` (the GIN/GMT
   ``10fold_idx`` files are not available offline).  The model is selected on the lowest
   validation loss, with early stopping (``optim.patience`` epochs).
-* **OGB** (``dataset.kind: ogb``): the official scaffold split, ROC-AUC (or the dataset's metric)
+* **OGB** (``ogbg-*`` names): the official scaffold split, ROC-AUC (or the dataset's metric)
   from ``ogb.graphproppred.Evaluator``, test at the best-validation-metric epoch; seeds are seeds.
 
-Training: Adam, gradient clipping (``trainer.gradient_clip_val``), linear warm-up over
+Models are ``hyperdrop``, ``gcn`` (HyperDropNet without the edge branch) and ``hypercluster``
+(``model.cluster_ratio`` sets ``ceil(ratio * average #edges)`` clusters).  ``dataset.batch_size``,
+``dataset.folds`` and ``dataset.split_seed`` belong to the task; the other ``dataset`` keys go to
+the loader.  Training: Adam, gradient clipping (``trainer.gradient_clip_val``), linear warm-up over
 ``optim.warmup_epochs`` epochs then cosine decay to ``trainer.max_epochs`` (per step).
 """
 
@@ -22,7 +25,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import lightning.pytorch as pl
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -30,14 +32,25 @@ from lightning.pytorch.callbacks import EarlyStopping
 from omegaconf import DictConfig, OmegaConf
 from torch_geometric.loader import DataLoader
 
-from hypergraph.registry import check_kwargs
-from hypergraph.tasks.base import TRAINER_DEFAULTS, TaskSpec, build_trainer, register_task, validate_trainer
+from hypergraph.nn.models.dual import num_clusters_for
+from hypergraph.tasks.base import (
+    TRAINER_DEFAULTS,
+    AdamModule,
+    LoaderDataModule,
+    TaskSpec,
+    build_model,
+    check_choice,
+    fit_then_test,
+    load_dataset,
+    model_class,
+    seed_everything,
+    validate_dataset,
+    validate_trainer,
+)
 
-DATASET_KEYS = {
-    "tu": {"kind", "name", "root", "use_node_attr", "use_edge_attr", "folds", "split_seed", "batch_size"},
-    "ogb": {"kind", "name", "root", "meta_dict", "batch_size"},
-}
+TASK_DATASET_KEYS = ("batch_size", "folds", "split_seed")  # the task's; the rest go to the loader
 MODEL_NAMES = ("hyperdrop", "gcn", "hypercluster")
+DATA_SIZES = ("in_channels", "edge_in_channels", "out_channels", "encoder", "num_clusters")
 
 
 def tu_fold_indices(
@@ -58,7 +71,7 @@ def tu_fold_indices(
     return {"train": np.nonzero(mask)[0], "valid": np.sort(val), "test": np.sort(test)}
 
 
-class GraphClassification(pl.LightningModule):
+class GraphClassification(AdamModule):
     """Mini-batch graph classification around any ``model(batch) -> logits``.
 
     ``task_type="multiclass"``: cross-entropy (= log_softmax + NLL), accuracy.
@@ -76,12 +89,11 @@ class GraphClassification(pl.LightningModule):
         total_steps: int = 1,
         evaluator: Any = None,
     ) -> None:
-        super().__init__()
+        super().__init__(lr, weight_decay)
         if task_type not in ("multiclass", "binary"):
             raise ValueError(f"task_type must be 'multiclass' or 'binary', got {task_type!r}")
         self.model = model
         self.task_type = task_type
-        self.lr, self.weight_decay = lr, weight_decay
         self.warmup_steps, self.total_steps = warmup_steps, max(total_steps, 1)
         self.evaluator = evaluator
         self._buf: dict[str, list] = {}
@@ -151,83 +163,39 @@ class GraphClassification(pl.LightningModule):
         return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
 
 
-def build_model(
-    model_cfg: dict,
-    in_channels: int,
-    edge_in_channels: int,
-    out_channels: int,
-    avg_edges: float,
-    encoder: str,
-) -> torch.nn.Module:
-    """The network named by ``model_cfg["name"]`` (``hyperdrop``, ``gcn``, ``hypercluster``)."""
-    from hypergraph.dual.models import HyperClusterNet, HyperDropNet, num_clusters_for
-
-    kw = dict(model_cfg)
-    name = kw.pop("name")
-    common = dict(
-        in_channels=in_channels, edge_in_channels=edge_in_channels, out_channels=out_channels, encoder=encoder
-    )
-    if name == "hypercluster":
-        ratio = kw.pop("cluster_ratio", 0.25)
-        return HyperClusterNet(**common, num_clusters=num_clusters_for(ratio, avg_edges), **kw)
-    if name == "gcn":
-        kw["use_ehgnn"] = False
-    return HyperDropNet(**common, **kw)
-
-
-def _validate_model(model_cfg: dict) -> None:
-    from hypergraph.dual.models import HyperClusterNet, HyperDropNet
-
-    kw = dict(model_cfg)
-    name = kw.pop("name", None)
-    if name not in MODEL_NAMES:
-        raise ValueError(f"model.name must be one of {', '.join(MODEL_NAMES)}, got {name!r}")
-    fixed = ("in_channels", "edge_in_channels", "out_channels", "encoder", "num_clusters")
-    bad = sorted(set(kw) & set(fixed))
-    if bad:
-        raise KeyError(f"model key(s) {bad} are set from the dataset, remove them")
-    if name == "hypercluster":
-        kw.pop("cluster_ratio", None)
-        check_kwargs(HyperClusterNet.__init__, kw, "model 'hypercluster'", ignore=fixed)
-    else:
-        if name == "gcn":
-            if "use_ehgnn" in kw:
-                raise KeyError("model 'gcn' has no key 'use_ehgnn' (it is HyperDropNet with use_ehgnn=False)")
-        check_kwargs(HyperDropNet.__init__, kw, f"model {name!r}", ignore=fixed)
+def is_ogb(name: str) -> bool:
+    return str(name).startswith("ogbg-")
 
 
 def validate(cfg: DictConfig) -> None:
     ds = OmegaConf.to_container(cfg.dataset, resolve=True)
-    kind = ds.get("kind")
-    if kind not in DATASET_KEYS:
-        raise ValueError(f"dataset.kind must be one of {', '.join(DATASET_KEYS)}, got {kind!r}")
-    unknown = sorted(set(ds) - DATASET_KEYS[kind])
-    if unknown:
-        raise KeyError(
-            f"unknown key(s) {unknown} in dataset (kind {kind}); valid: "
-            f"{', '.join(sorted(DATASET_KEYS[kind]))}"
-        )
-    if kind == "tu":
+    validate_dataset(OmegaConf.create({k: v for k, v in ds.items() if k not in TASK_DATASET_KEYS}))
+    if is_ogb(ds.get("name", "")):
+        bad = sorted(set(ds) & {"folds", "split_seed"})
+        if bad:
+            raise KeyError(
+                f"dataset key(s) {bad} are for TU cross-validation; OGB sets use the official split"
+            )
+    else:
         folds = int(ds.get("folds", 10))
         bad = [s for s in cfg.seeds if not 0 <= int(s) < folds]
         if bad:
             raise ValueError(f"for TU cross-validation the seeds are fold indices in [0, {folds}); got {bad}")
-    _validate_model(OmegaConf.to_container(cfg.model, resolve=True))
+    check_choice(cfg.model.get("name"), MODEL_NAMES, "model.name for graph classification")
+    given = sorted(set(cfg.model) & set(DATA_SIZES))
+    if given:
+        raise KeyError(f"model key(s) {given} are set from the dataset, remove them")
+    ignore = DATA_SIZES + (("cluster_ratio",) if cfg.model.name == "hypercluster" else ())
+    model_class(cfg.model, ignore=ignore)
     validate_trainer(cfg.trainer)
 
 
 def _prepare(cfg: DictConfig, seed: int) -> dict[str, Any]:
     """Datasets, splits and sizes for one run (TU fold ``seed`` or OGB)."""
     ds_cfg = OmegaConf.to_container(cfg.dataset, resolve=True)
-    if ds_cfg["kind"] == "tu":
-        from hypergraph.datasets.tu import load_tu
-
-        ds = load_tu(
-            ds_cfg["name"],
-            ds_cfg.get("root"),
-            use_node_attr=ds_cfg.get("use_node_attr", False),
-            use_edge_attr=ds_cfg.get("use_edge_attr", True),
-        )
+    loaded = load_dataset({k: v for k, v in ds_cfg.items() if k not in TASK_DATASET_KEYS})
+    if not is_ogb(ds_cfg["name"]):
+        ds = loaded
         graphs = [ds[i] for i in range(len(ds))]  # materialise once (applies degree features)
         labels = np.array([int(g.y) for g in graphs])
         idx = tu_fold_indices(labels, seed, int(ds_cfg.get("folds", 10)), int(ds_cfg.get("split_seed", 0)))
@@ -246,10 +214,11 @@ def _prepare(cfg: DictConfig, seed: int) -> dict[str, Any]:
             monitor=("val_loss", "min"),
         )
     else:
-        from hypergraph.datasets.ogb_graph import load_ogbg, ogb_evaluator
+        from hypergraph.datasets.ogb_graph import ogb_evaluator
 
         meta = ds_cfg.get("meta_dict")
-        ds, split = load_ogbg(ds_cfg["name"], ds_cfg.get("root"), meta_dict=meta)
+        ds = loaded
+        split = ds.get_idx_split()
         graphs = [ds[i] for i in range(len(ds))]
         ev = ogb_evaluator(meta.get("name", ds_cfg["name"]) if meta else ds_cfg["name"])
         metric = ev.eval_metric
@@ -270,65 +239,44 @@ def _prepare(cfg: DictConfig, seed: int) -> dict[str, Any]:
 
 
 def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> dict[str, float]:
-    pl.seed_everything(int(seed) + 1000 * int(cfg.dataset.get("split_seed", 0) or 0), workers=True)
+    seed_everything(int(seed) + 1000 * int(cfg.dataset.get("split_seed", 0) or 0))
     prep = _prepare(cfg, int(seed))
     graphs, split = prep["graphs"], prep["split"]
     bs = int(cfg.dataset.get("batch_size", 128))
-    loaders = {
-        k: DataLoader([graphs[i] for i in split[k]], batch_size=bs, shuffle=(k == "train"))
+    loaders = [
+        DataLoader([graphs[i] for i in split[k]], batch_size=bs, shuffle=(k == "train"))
         for k in ("train", "valid", "test")
-    }
-    model = build_model(
-        OmegaConf.to_container(cfg.model, resolve=True),
-        prep["in_channels"],
-        prep["edge_in_channels"],
-        prep["out_channels"],
-        prep["avg_edges"],
-        prep["encoder"],
-    )
-    steps = len(loaders["train"])
-    max_epochs = int(cfg.trainer.get("max_epochs", 500))
+    ]
+    kwargs = OmegaConf.to_container(cfg.model, resolve=True)
+    sizes = {k: prep[k] for k in ("in_channels", "edge_in_channels", "out_channels", "encoder")}
+    if kwargs["name"] == "hypercluster":
+        sizes["num_clusters"] = num_clusters_for(kwargs.pop("cluster_ratio", 0.25), prep["avg_edges"])
+    model = build_model(kwargs, **sizes)
+    steps = len(loaders[0])
     module = GraphClassification(
         model,
         prep["task_type"],
         lr=float(cfg.optim.lr),
         weight_decay=float(cfg.optim.weight_decay),
         warmup_steps=int(cfg.optim.warmup_epochs) * steps,
-        total_steps=max_epochs * steps,
+        total_steps=int(cfg.trainer.get("max_epochs", 500)) * steps,
         evaluator=prep["evaluator"],
     )
     monitor, mode = prep["monitor"]
     callbacks = []
     if cfg.optim.patience:
         callbacks.append(EarlyStopping(monitor=monitor, mode=mode, patience=int(cfg.optim.patience)))
-    trainer, ckpt = build_trainer(cfg.trainer, seed_dir, monitor=monitor, mode=mode, callbacks=callbacks)
-    trainer.fit(module, loaders["train"], loaders["valid"], ckpt_path=ckpt_path)
-    best = ckpt.best_model_path or None
-    val = trainer.validate(module, loaders["valid"], ckpt_path=best, verbose=False)[0]
-    test = trainer.test(module, loaders["test"], ckpt_path=best, verbose=False)[0]
+    res = fit_then_test(
+        module, LoaderDataModule(*loaders), cfg.trainer, seed_dir, ckpt_path, monitor, mode, callbacks, True
+    )
     metric = prep["metric"]
-    best_epoch = _best_epoch(ckpt)
-    return {
-        f"test_{metric}": float(test[f"test_{metric}"]),
-        f"val_{metric}": float(val[f"val_{metric}"]),
-        "val_loss": float(val["val_loss"]),
-        "best_epoch": float(best_epoch),
-        "epochs": float(trainer.current_epoch),
-    }
-
-
-def _best_epoch(ckpt) -> int:
-    if not ckpt.best_model_path:
-        return -1
-    try:
-        return int(torch.load(ckpt.best_model_path, map_location="cpu", weights_only=True)["epoch"])
-    except Exception:  # noqa: BLE001 - only a diagnostic
-        return -1
+    keys = (f"test_{metric}", f"val_{metric}", "val_loss", "best_epoch", "epochs")
+    return {k: res[k] for k in keys}
 
 
 DEFAULTS: dict[str, Any] = {
-    "dataset": {"kind": "tu", "name": "MUTAG", "root": None, "batch_size": 128},
-    "model": {"name": "hyperdrop", "hidden": 128, "num_layers": 3, "dropout": 0.5},
+    "dataset": {"name": "MUTAG", "root": None, "batch_size": 128},
+    "model": {"name": "hyperdrop", "hidden_channels": 128, "num_layers": 3, "dropout": 0.5},
     "optim": {"lr": 5e-4, "weight_decay": 1e-4, "warmup_epochs": 50, "patience": 50},
     "trainer": {
         **TRAINER_DEFAULTS,
@@ -339,12 +287,4 @@ DEFAULTS: dict[str, Any] = {
     },
 }
 
-register_task(
-    TaskSpec(
-        name="graph_classification",
-        defaults=DEFAULTS,
-        run=run,
-        open_sections=("dataset", "model", "trainer"),
-        validate=validate,
-    )
-)
+TASK = TaskSpec("graph_classification", DEFAULTS, run, ("dataset", "model", "trainer"), validate)

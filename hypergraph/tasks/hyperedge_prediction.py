@@ -6,27 +6,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import lightning.pytorch as pl
+import numpy as np
 import torch
 import torch.nn.functional as F
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 from torch import Tensor
 from torchmetrics.functional.classification import binary_auroc, binary_average_precision
 
 from hypergraph.data.features import FEATURE_KINDS, structural_features
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.linkpred.model import HyperedgePredictor
+from hypergraph.data.node_sets import NodeSets
 from hypergraph.linkpred.negative import SAMPLERS, make_sampler
-from hypergraph.linkpred.sets import NodeSets
 from hypergraph.linkpred.split import HyperedgeSplit, split_hyperedges
-from hypergraph.tasks.base import TRAINER_DEFAULTS, TaskSpec, build_trainer, register_task, validate_trainer
-from hypergraph.tasks.node_classification import (
+from hypergraph.nn.models.hyperedge_predictor import HyperedgePredictor
+from hypergraph.tasks.base import (
+    TRAINER_DEFAULTS,
+    AdamModule,
     FullBatchDataModule,
+    TaskSpec,
     build_model,
+    check_choice,
+    defaults,
+    fit_then_test,
     load_dataset,
-    require_raw_features,
+    model_class,
+    seed_everything,
     validate_dataset,
-    validate_model,
+    validate_trainer,
 )
 
 
@@ -48,7 +54,7 @@ def binary_metrics(pos: Tensor, neg: Tensor) -> dict[str, float]:
     }
 
 
-class HyperedgePrediction(pl.LightningModule):
+class HyperedgePrediction(AdamModule):
     """BCE on observed (training) hyperedges against fresh negatives each epoch; validation AUC
     for model selection; test metrics per negative sampler."""
 
@@ -62,14 +68,15 @@ class HyperedgePrediction(pl.LightningModule):
         weight_decay: float = 5e-4,
         seed: int = 0,
     ) -> None:
-        super().__init__()
+        super().__init__(lr, weight_decay)
         self.model = model
         self.split = split
         exclude = split.all_positive_keys()
         self.samplers = [make_sampler(name, split.observed, exclude) for name in train_samplers]
         self.eval_negatives = eval_negatives
-        self.lr, self.weight_decay, self.seed = lr, weight_decay, seed
+        self.seed = seed
         self.test_results: dict[str, float] = {}
+        self.test_scores: tuple[Tensor, Tensor] | None = None  # (labels, scores) of all test candidates
 
     def _score(self, data: Hypergraph, sets: NodeSets) -> Tensor:
         idx = sets.index.to(self.device)
@@ -100,8 +107,14 @@ class HyperedgePrediction(pl.LightningModule):
             all_neg.append(neg)
             for k, v in binary_metrics(pos, neg).items():
                 out[f"{stage}_{name}_{k}"] = v
-        for k, v in binary_metrics(pos, torch.cat(all_neg)).items():
+        neg = torch.cat(all_neg)
+        for k, v in binary_metrics(pos, neg).items():
             out[f"{stage}_{k}"] = v
+        if stage == "test":
+            self.test_scores = (
+                torch.cat([torch.ones_like(pos), torch.zeros_like(neg)]),
+                torch.cat([pos, neg]),
+            )
         return out
 
     def validation_step(self, data: Hypergraph, batch_idx: int) -> None:
@@ -114,15 +127,17 @@ class HyperedgePrediction(pl.LightningModule):
         for k, v in self.test_results.items():
             self.log(k, v, batch_size=1)
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.Adam(self.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-
 
 def prepare(cfg: DictConfig, seed: int) -> tuple[HyperedgeSplit, dict[str, dict[str, NodeSets]]]:
     """Dataset → features → leak-free split → fixed evaluation negatives per sampler."""
     data = load_dataset(cfg.dataset)
-    if cfg.features.kind == "raw":
-        require_raw_features(data, cfg.dataset.name)
+    if isinstance(data, torch.utils.data.Dataset) and not isinstance(data, Hypergraph):
+        data = data[0]
+    if cfg.features.kind == "raw" and data.get("x") is None:
+        raise ValueError(
+            f"dataset '{cfg.dataset.name}' has no node features in this copy; set features.kind to one "
+            f"of {', '.join(k for k in FEATURE_KINDS if k != 'raw')}"
+        )
     split = split_hyperedges(data, cfg.split.val, cfg.split.test, seed=seed, min_size=cfg.split.min_size)
     if cfg.features.kind != "raw":  # structural features from the observed structure only
         split.observed.x = structural_features(split.observed, cfg.features.kind, cfg.features.dim, seed)
@@ -138,11 +153,11 @@ def prepare(cfg: DictConfig, seed: int) -> tuple[HyperedgeSplit, dict[str, dict[
 
 
 DEFAULTS: dict[str, Any] = {
-    "dataset": {"name": "coauthorship-cora", "root": "../shared/datasets"},
+    "dataset": {"name": "coauthorship-cora"},
     "features": {"kind": "raw", "dim": 64},
     "split": {"val": 0.1, "test": 0.1, "min_size": 2},
     "negatives": {"train": ["sns", "mns", "cns"], "eval": ["sns", "mns", "cns"], "max_candidates": 1_000_000},
-    "model": {"name": "hgnn", "hidden": 128, "num_layers": 2, "dropout": 0.5},
+    "model": {"name": "hgnn", "hidden_channels": 128, "num_layers": 2, "dropout": 0.5},
     "decoder_dropout": 0.0,
     "optim": {"lr": 0.01, "weight_decay": 5e-4},
     "trainer": dict(TRAINER_DEFAULTS, max_epochs=100),
@@ -151,40 +166,28 @@ DEFAULTS: dict[str, Any] = {
 
 def validate(cfg: DictConfig) -> None:
     validate_dataset(cfg.dataset)
-    validate_model(cfg.model)
+    model_class(cfg.model)
     validate_trainer(cfg.trainer)
     for name in [*cfg.negatives.train, *cfg.negatives.eval]:
-        if name not in SAMPLERS:
-            raise KeyError(f"unknown negative sampler {name!r}; valid: {', '.join(SAMPLERS)}")
-    if cfg.features.kind not in FEATURE_KINDS:
-        raise ValueError(f"unknown features.kind {cfg.features.kind!r}; valid: {', '.join(FEATURE_KINDS)}")
+        check_choice(name, SAMPLERS, "negative sampler")
+    check_choice(cfg.features.kind, FEATURE_KINDS, "features.kind")
 
 
 def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> dict[str, float]:
-    pl.seed_everything(seed, workers=True, verbose=False)
+    seed_everything(seed)
     split, negs = prepare(cfg, seed)
-    hidden = int(cfg.model.hidden)
-    encoder = build_model(cfg.model, split.observed.x.size(1), hidden, cached=True)
+    hidden = int(cfg.model.hidden_channels)
+    encoder = build_model(cfg.model, cached=True, in_channels=split.observed.x.size(1), out_channels=hidden)
     model = HyperedgePredictor(encoder, hidden, cfg.decoder_dropout)
     module = HyperedgePrediction(
         model, split, cfg.negatives.train, negs, cfg.optim.lr, cfg.optim.weight_decay, seed
     )
-    trainer, ckpt = build_trainer(cfg.trainer, seed_dir, monitor="val_auc", mode="max")
-    dm = FullBatchDataModule(split.observed)
-    trainer.fit(module, datamodule=dm, ckpt_path=ckpt_path)
-    trainer.test(module, datamodule=dm, ckpt_path=ckpt.best_model_path or None, verbose=False)
+    fit_then_test(module, FullBatchDataModule(split.observed), cfg.trainer, seed_dir, ckpt_path, "val_auc")
+    if module.test_scores is not None and module.global_rank == 0:
+        seed_dir.mkdir(parents=True, exist_ok=True)
+        y, score = module.test_scores
+        np.savez(seed_dir / "scores.npz", y_true=y.numpy(), y_score=score.numpy())
     return dict(module.test_results)
 
 
-import hypergraph.datasets  # noqa: E402,F401  (registers datasets)
-import hypergraph.nn.models  # noqa: E402,F401  (registers models)
-
-register_task(
-    TaskSpec(
-        name="hyperedge_prediction",
-        defaults=OmegaConf.to_container(OmegaConf.create(DEFAULTS)),
-        run=run,
-        open_sections=("dataset", "model", "trainer"),
-        validate=validate,
-    )
-)
+TASK = TaskSpec("hyperedge_prediction", defaults(DEFAULTS), run, ("dataset", "model", "trainer"), validate)

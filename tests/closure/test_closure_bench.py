@@ -20,12 +20,12 @@ def load_bench():
 
 def synthetic_root(tmp_path: Path) -> Path:
     rng = np.random.default_rng(1)
-    folder = tmp_path / "root" / "email-Enron"
+    folder = tmp_path / "root" / "my-complex"
     folder.mkdir(parents=True)
     sizes = rng.integers(2, 5, size=400)
     nodes = np.concatenate([rng.choice(30, size=k, replace=False) + 1 for k in sizes])
     for kind, values in (("nverts", sizes), ("simplices", nodes), ("times", rng.integers(0, 1000, size=400))):
-        (folder / f"email-Enron-{kind}.txt").write_text("".join(f"{v}\n" for v in values))
+        (folder / f"my-complex-{kind}.txt").write_text("".join(f"{v}\n" for v in values))
     return tmp_path / "root"
 
 
@@ -33,7 +33,7 @@ def test_bench_writes_tables_and_plot(tmp_path, capsys):
     synthetic_root(tmp_path)
     bench = load_bench()
     out = tmp_path / "out"
-    assert bench.main(["--root", str(tmp_path / "root"), "--datasets", "email-Enron", "--out", str(out)]) == 0
+    assert bench.main(["--root", str(tmp_path / "root"), "--datasets", "my-complex", "--out", str(out)]) == 0
     for f in ("results.md", "results.csv", "timings.csv", "closure_types.csv", "closure_types.png"):
         assert (out / f).stat().st_size > 0, f
     rows = list(csv.DictReader(open(out / "results.csv")))
@@ -41,7 +41,7 @@ def test_bench_writes_tables_and_plot(tmp_path, capsys):
     assert all(float(r["harm_mean"]) > 0 for r in rows)
     md = (out / "results.md").read_text()
     assert "label mode `reference`" in md and "| 011 | 012 | 022 |" in md
-    assert "email-Enron" in capsys.readouterr().out
+    assert "my-complex" in capsys.readouterr().out
 
 
 def test_cut_shifts_the_learned_windows():
@@ -57,7 +57,7 @@ def test_cut_shifts_the_learned_windows():
 def test_bench_development_cut_with_learned_columns(tmp_path):
     root = synthetic_root(tmp_path)
     out = tmp_path / "out"
-    args = ["--root", str(root), "--datasets", "email-Enron", "--out", str(out), "--cut", "60", "80"]
+    args = ["--root", str(root), "--datasets", "my-complex", "--out", str(out), "--cut", "60", "80"]
     args += ["--label-mode", "true", "--no-logreg", "--learned-seeds", "0", "--learned-overrides"]
     args += ["trainer.max_epochs=2", f"out_dir={tmp_path / 'learned'}"]
     assert load_bench().main(args) == 0

@@ -12,16 +12,27 @@ import pytest
 import torch
 from conftest import require_data
 
-from hypergraph.closure import TemporalSimplicialComplex
+from hypergraph.data.temporal import TemporalSimplicialComplex
 from hypergraph.datasets.benson import (
     BENSON_DATASETS,
     BensonFormatError,
     load_benson,
     read_benson,
 )
-from hypergraph.datasets.download import ChecksumError, DatasetNotFoundError, sha256_file
+from hypergraph.datasets.download import (
+    ChecksumError,
+    DatasetNotFoundError,
+    UnverifiedDatasetWarning,
+    sha256_file,
+)
 
 NAME = "toy"
+pytestmark = pytest.mark.filterwarnings("ignore::hypergraph.datasets.download.UnverifiedDatasetWarning")
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("HYPERGRAPH_CACHE", str(tmp_path / "cache"))
 
 
 def write(folder: Path, nverts, simplices, times, labels=None, gz=False, name=NAME) -> Path:
@@ -116,17 +127,32 @@ def test_missing_file_and_corrupt_gzip(tmp_path):
 
 def test_registry_lists_every_dataset_of_the_paper():
     paper = {
-        "coauth-DBLP", "coauth-MAG-History", "coauth-MAG-Geology", "tags-stack-overflow", "tags-math-sx",
-        "tags-ask-ubuntu", "threads-stack-overflow", "threads-math-sx", "threads-ask-ubuntu",
-        "NDC-substances", "NDC-classes", "DAWN", "congress-bills", "email-Enron", "email-Eu",
-        "contact-high-school", "contact-primary-school", "congress-committees", "music-rap-genius",
+        "coauth-DBLP",
+        "coauth-MAG-History",
+        "coauth-MAG-Geology",
+        "tags-stack-overflow",
+        "tags-math-sx",
+        "tags-ask-ubuntu",
+        "threads-stack-overflow",
+        "threads-math-sx",
+        "threads-ask-ubuntu",
+        "NDC-substances",
+        "NDC-classes",
+        "DAWN",
+        "congress-bills",
+        "email-Enron",
+        "email-Eu",
+        "contact-high-school",
+        "contact-primary-school",
+        "congress-committees",
+        "music-rap-genius",
     }
     assert set(BENSON_DATASETS) == paper
     for ds in BENSON_DATASETS.values():
         assert "ScHoLP-Data/c830836d89870e41c665bfbac60adac42c766970/" in ds.url("nverts")
         assert all(len(h) == 64 for h in ds.sha256.values())
-    with pytest.raises(KeyError, match="unknown Benson dataset"):
-        load_benson("nope")
+    with pytest.raises(DatasetNotFoundError, match="'nope' not found .*not a pinned Benson dataset"):
+        load_benson("nope", root=Path("/nonexistent"))
 
 
 def _fake_opener(files: dict[str, bytes], calls: list):
@@ -167,8 +193,8 @@ def test_download_verifies_pins_and_leaves_nothing_on_mismatch(tmp_path, monkeyp
     root = tmp_path / "root"
     with pytest.raises(ChecksumError):
         load_benson("email-Enron", root=root, opener=_fake_opener(files, calls))
-    cache = root / "scholp" / "email-Enron"
-    assert not (cache / "email-Enron-simplices.txt.gz").exists()
+    cache = tmp_path / "cache" / "scholp" / "email-Enron"  # downloads go to the cache, never the root
+    assert not (cache / "email-Enron-simplices.txt.gz").exists() and not root.exists()
     assert not any(p.name.endswith(".part") for p in cache.iterdir())
 
     p = tmp_path / "s.gz"
@@ -195,6 +221,47 @@ def test_download_false_missing(tmp_path):
     with pytest.raises(DatasetNotFoundError, match="download=False"):
         load_benson("email-Enron", root=tmp_path, download=False)
     assert list(tmp_path.iterdir()) == []  # a failed lookup leaves no empty cache folder behind
+
+
+def test_edited_plain_text_copy_of_a_pinned_dataset_is_refused(tmp_path):
+    """Regression: only the .gz files were checked, so an edited plain-text copy loaded unverified."""
+    write(tmp_path / "scholp" / "email-Enron", [2], [1, 2], [0], name="email-Enron")
+    with pytest.raises(ChecksumError, match=r"email-Enron-nverts.txt: its text has sha256 .* pinned"):
+        load_benson("email-Enron", root=tmp_path, download=False)
+    # the same files under a name of the user's own load, said once to be unverified
+    write(tmp_path / "mine", [2], [1, 2], [0], name="mine")
+    with pytest.warns(UnverifiedDatasetWarning, match="'mine' .*unverified"):
+        assert load_benson("mine", root=tmp_path, download=False).num_simplices == 1
+
+
+def test_plain_and_recompressed_copies_of_pinned_data_are_verified(tmp_path):
+    import warnings
+
+    shared = require_data("scholp/email-Enron/email-Enron-nverts.txt.gz") / "scholp" / "email-Enron"
+    plain, regz = tmp_path / "plain" / "email-Enron", tmp_path / "regz" / "email-Enron"
+    plain.mkdir(parents=True)
+    regz.mkdir(parents=True)
+    for src in shared.glob("*.txt.gz"):
+        text = gzip.decompress(src.read_bytes())
+        (plain / src.name[:-3]).write_bytes(text)
+        (regz / src.name).write_bytes(gzip.compress(text, compresslevel=1, mtime=12345))  # other bytes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnverifiedDatasetWarning)  # verified: no warning
+        a = load_benson("email-Enron", root=plain.parent, download=False)
+        b = load_benson("email-Enron", root=regz.parent, download=False)
+    assert a.num_simplices == b.num_simplices == 10883
+    lines = (plain / "email-Enron-times.txt").read_text().splitlines()
+    lines[5] = str(int(lines[5]) + 1)
+    (plain / "email-Enron-times.txt").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ChecksumError, match="email-Enron-times.txt"):
+        load_benson("email-Enron", root=plain.parent, download=False)
+
+
+def test_one_root_convention(tmp_path):
+    """The datasets folder, its scholp/ folder and the dataset's own folder all work as the root."""
+    folder = write(tmp_path / "datasets" / "scholp" / "mine", [2, 1], [1, 2, 3], [0, 1], name="mine")
+    for root in (tmp_path / "datasets", tmp_path / "datasets" / "scholp", folder):
+        assert load_benson("mine", root=root, download=False).num_simplices == 2
 
 
 def test_offline_enron_and_hypergraph_conversion():

@@ -9,8 +9,9 @@ import pytest
 from conftest import require_data
 from threadpoolctl import threadpool_limits
 
-from hypergraph.closure import ClosureTask, TemporalSimplicialComplex, evaluate_scores
+from hypergraph.closure import ClosureTask, evaluate_scores
 from hypergraph.closure import scores as S
+from hypergraph.data.temporal import TemporalSimplicialComplex
 
 
 @pytest.fixture(autouse=True)
@@ -148,8 +149,8 @@ def test_enron_reproduces_reference_table():
 
 
 def test_logreg_feature_order_only_permutes_within_a_triangle():
-    from hypergraph.closure.complex import TemporalSimplicialComplex
     from hypergraph.closure.evaluate import logreg_features
+    from hypergraph.data.temporal import TemporalSimplicialComplex
 
     tsc = TemporalSimplicialComplex.from_simplices(
         [[0, 1], [1, 2], [1, 2], [0, 2], [2, 3], [1, 3], [3, 0], [0, 1, 2]], [0, 1, 2, 3, 4, 5, 6, 9]

@@ -10,15 +10,8 @@ from conftest import require_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypergraph.closure import (
-    ClosureTask,
-    ProjectedGraph,
-    TemporalSimplicialComplex,
-    closure_type_counts,
-    enumerate_open_triangles,
-    percentile_cutoff,
-)
-from hypergraph.closure.triangles import segment_pairs, segment_triples
+from hypergraph.closure import ClosureTask, ProjectedGraph, closure_type_counts, enumerate_open_triangles
+from hypergraph.data.temporal import TemporalSimplicialComplex, percentile_cutoff
 
 
 def brute(simplices, times, n):
@@ -81,20 +74,6 @@ def test_enumeration_labels_and_types_match_brute_force(data):
     types = task.closure_types()
     for key, (inst, closed) in types.items():
         assert (inst, closed) == ref_types.get(key, (0, 0)), key
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 6), min_size=0, max_size=8), st.integers(0, 5))
-def test_segment_pairs_and_triples(lengths, offset):
-    lengths = np.asarray(lengths, dtype=np.int64)
-    starts = offset + np.concatenate([[0], np.cumsum(lengths)[:-1]]) if lengths.size else lengths
-    p, q = segment_pairs(starts, lengths)
-    want = [(s + a, s + b) for s, L in zip(starts, lengths) for a, b in itertools.combinations(range(L), 2)]
-    assert list(zip(p.tolist(), q.tolist())) == want
-    p, q, r = segment_triples(starts, lengths)
-    want = [(s + a, s + b, s + c) for s, L in zip(starts, lengths)
-            for a, b, c in itertools.combinations(range(L), 3)]
-    assert list(zip(p.tolist(), q.tolist(), r.tolist())) == want
 
 
 def test_projection_is_a_at_minus_diag_and_edge_lookup():
@@ -171,8 +150,8 @@ def test_other_label_mode_rejected():
 
 def test_past_without_edges_regression():
     """Found by hypothesis: a past made of singletons only has no projected edge at all."""
-    from hypergraph.closure.complex import TemporalSimplicialComplex
     from hypergraph.closure.evaluate import ClosureTask
+    from hypergraph.data.temporal import TemporalSimplicialComplex
 
     tsc = TemporalSimplicialComplex.from_simplices(
         [[0], [0], [0], [0], [1], [2], [0, 1, 2]], [0, 0, 0, 0, 0, 0, 1], num_nodes=3

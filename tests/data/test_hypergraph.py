@@ -124,3 +124,77 @@ def test_copy_and_pickle_drop_cache():
         assert "_operator_cache" not in c.__dict__
         assert c.num_hyperedges == 3
         assert torch.allclose(c.operator().to_dense(), h.operator().to_dense())
+
+
+# ------------------------------------------------------------ silently wrong inputs (issue 14)
+def test_nan_features_rejected_naming_the_row():
+    x = torch.randn(5, 3)
+    x[3, 1] = float("nan")
+    with pytest.raises(ValueError, match=r"x\[3\] \(node 3\) hold a non-finite value \(nan\)"):
+        Hypergraph(x=x, hyperedge_index=torch.tensor([[0, 1], [0, 0]]), num_hyperedges=1)
+    x[3, 1] = float("-inf")
+    with pytest.raises(ValueError, match=r"x\[3\]"):
+        Hypergraph(x=x, hyperedge_index=torch.tensor([[0, 1], [0, 0]]), num_hyperedges=1)
+    sparse = torch.sparse_coo_tensor(torch.tensor([[4], [0]]), torch.tensor([float("inf")]), (5, 3))
+    with pytest.raises(ValueError, match=r"x\[4\]"):
+        Hypergraph(x=sparse, hyperedge_index=torch.tensor([[0, 1], [0, 0]]), num_hyperedges=1)
+    h = small()
+    bad = torch.zeros(5, 2)
+    bad[2, 0] = float("nan")
+    with pytest.raises(ValueError, match=r"x\[2\]"):
+        h.x = bad  # assigned after construction
+    assert torch.isfinite(h.x).all()
+    # integer features are fine, and validate=False skips the check
+    Hypergraph(
+        x=torch.ones(2, 2, dtype=torch.long), hyperedge_index=torch.tensor([[0], [0]]), num_hyperedges=1
+    )
+    x[3, 1] = float("nan")
+    Hypergraph(x=x, hyperedge_index=torch.tensor([[0], [0]]), num_hyperedges=1, validate=False)
+
+
+@pytest.mark.parametrize(
+    "w, match",
+    [
+        (torch.tensor([1.0, -0.5, 1.0]), r"hyperedge_weight\[1\] is negative \(-0.5\) for hyperedge 1"),
+        (torch.tensor([1.0, 1.0, float("nan")]), r"hyperedge_weight\[2\] is NaN .* hyperedge 2"),
+        (torch.tensor([float("inf"), 1.0, 1.0]), r"hyperedge_weight\[0\] is infinite .* hyperedge 0"),
+    ],
+)
+def test_bad_hyperedge_weight_rejected_at_construction_and_assignment(w, match):
+    with pytest.raises(ValueError, match=match):
+        small(w)
+    h = small(torch.ones(3))
+    with pytest.raises(ValueError, match=match):
+        h.hyperedge_weight = w  # Data.__setattr__
+    with pytest.raises(ValueError, match=match):
+        h["hyperedge_weight"] = w  # Data.__setitem__
+    assert torch.equal(h.hyperedge_weight, torch.ones(3))  # unchanged
+    with pytest.raises(ValueError, match="floating point"):
+        h.hyperedge_weight = torch.ones(3, dtype=torch.long)
+
+
+def test_bad_weight_would_have_made_hgnn_nan():
+    """The reason for the check: one negative weight makes the HGNN operator NaN."""
+    from hypergraph.data.ops import build_operator
+
+    hi = torch.tensor([[0, 1, 1, 2], [0, 0, 1, 1]])
+    op = build_operator("hgnn", hi, 3, 2, torch.tensor([1.0, -1.0]))
+    assert torch.isnan(op.to_dense()).any()
+    with pytest.raises(ValueError, match="negative"):
+        Hypergraph(
+            hyperedge_index=hi, num_nodes=3, num_hyperedges=2, hyperedge_weight=torch.tensor([1.0, -1.0])
+        )
+    zero = Hypergraph(
+        hyperedge_index=hi, num_nodes=3, num_hyperedges=2, hyperedge_weight=torch.tensor([1.0, 0.0])
+    )
+    assert torch.isfinite(zero.operator().to_dense()).all()  # zero weights stay legal
+
+
+def test_y_of_wrong_length_rejected():
+    hi = torch.tensor([[0, 1], [0, 0]])
+    with pytest.raises(ValueError, match="y has 4 rows but num_nodes=5"):
+        Hypergraph(
+            x=torch.randn(5, 2), y=torch.zeros(4, dtype=torch.long), hyperedge_index=hi, num_hyperedges=1
+        )
+    for y in (torch.zeros(5, dtype=torch.long), torch.tensor([1]), torch.tensor(1), torch.zeros(1, 3)):
+        Hypergraph(x=torch.randn(5, 2), y=y, hyperedge_index=hi, num_hyperedges=1)  # node or graph target

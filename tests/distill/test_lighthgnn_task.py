@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from hypergraph.data.generators import hypergraph_sbm
-from hypergraph.datasets.splits import per_class_split
-from hypergraph.tasks.distillation import production_split, row_normalize
+from hypergraph.data.splits import per_class_split
+from hypergraph.distill.protocol import production_split, row_normalize
 from hypergraph.train import ConfigError, load_config, run
 
 torch.set_num_threads(1)
@@ -116,7 +116,7 @@ def test_shipped_configs_load() -> None:
 def test_teacher_from_checkpoint(tmp_path) -> None:
     """A teacher given as a NodeClassification-style checkpoint is used as is, not retrained."""
     from hypergraph.nn.models import HGNN
-    from hypergraph.tasks.node_classification import prepare_node_data
+    from hypergraph.tasks.base_node import prepare_node_data
 
     torch.manual_seed(0)
     teacher = HGNN(16, 32, 3)

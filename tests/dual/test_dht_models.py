@@ -8,14 +8,14 @@ import pytest
 import torch
 from torch_geometric.data import Batch, Data
 
-from hypergraph.dual import (
+from hypergraph.data.transforms import dual_incidence
+from hypergraph.nn import (
     EHGNNConv,
     HyperCluster,
     HyperClusterAutoencoder,
     HyperClusterNet,
     HyperDrop,
     HyperDropNet,
-    dual_incidence,
 )
 
 
@@ -90,16 +90,16 @@ def test_hyperdrop_keeps_top_ceil_ratio_per_graph():
 def test_hyperdropnet_never_drops_nodes_and_trains():
     torch.manual_seed(0)
     batch = Batch.from_data_list([_graph(5, 8, s) for s in range(4)])
-    net = HyperDropNet(5, 3, hidden=16, out_channels=2, ratio=0.5)
+    net = HyperDropNet(5, 3, hidden_channels=16, out_channels=2, ratio=0.5)
     out = net(batch)
     assert out.shape == (4, 2)
     torch.nn.functional.cross_entropy(out, batch.y).backward()
     assert all(p.grad is not None for n, p in net.named_parameters() if "drops.1" not in n)
     # GCN baseline: same path, no edge branch; no edge features: edges start as ones
-    gcn = HyperDropNet(5, 0, hidden=16, out_channels=2, use_ehgnn=False)
+    gcn = HyperDropNet(5, 0, hidden_channels=16, out_channels=2, use_ehgnn=False)
     assert len(gcn.edge_convs) == 0 and len(gcn.drops) == 0
     del batch.edge_attr
-    assert HyperDropNet(5, 0, hidden=16, out_channels=2, ratio=0.7)(batch).shape == (4, 2)
+    assert HyperDropNet(5, 0, hidden_channels=16, out_channels=2, ratio=0.7)(batch).shape == (4, 2)
 
 
 def test_hypercluster_assignment():
@@ -117,7 +117,7 @@ def test_hypercluster_assignment():
     )
     assert torch.isfinite(out2).all()  # the edgeless graph gives finite output
     torch.testing.assert_close(C2[0].sum(0), torch.ones(3))  # each cluster attends over edges
-    net = HyperClusterNet(5, 8, hidden=16, out_channels=2, num_clusters=3)
+    net = HyperClusterNet(5, 8, hidden_channels=16, out_channels=2, num_clusters=3)
     net(batch).sum().backward()
 
 

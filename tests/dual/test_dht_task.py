@@ -35,7 +35,7 @@ def mutag_root(tmp_path) -> Path:
     from test_dht_tu import _mutag_slice
 
     src = require_data("tu/MUTAG/MUTAG_A.txt") / "tu" / "MUTAG"
-    _mutag_slice(src, tmp_path / "data" / "tu" / "MUTAG", 40)
+    _mutag_slice(src, tmp_path / "data" / "tu" / "MUTAG40", 40, name="MUTAG40")
     return tmp_path / "data"
 
 
@@ -44,10 +44,11 @@ def test_runner_runs_all_folds_and_prints_mean_std(mutag_root, tmp_path, capsys)
         [
             "config=configs/hyperdrop_mutag.yaml",
             f"dataset.root={mutag_root}",
+            "dataset.name=MUTAG40",
             "dataset.folds=4",
             "dataset.batch_size=16",
             "seeds=[0,1,2,3]",
-            "model.hidden=16",
+            "model.hidden_channels=16",
             "trainer.max_epochs=2",
             "optim.warmup_epochs=1",
             f"out_dir={tmp_path / 'runs'}",
@@ -73,10 +74,9 @@ def test_ogb_path_offline_rocauc(tmp_path):
     cfg = load_config(
         overrides=[
             "task=graph_classification",
-            "dataset.kind=ogb",
             "dataset.name=ogbg-molhiv",
             "dataset.batch_size=16",
-            "model.hidden=16",
+            "model.hidden_channels=16",
             "model.ratio=0.5",
             "trainer.max_epochs=2",
             "optim.warmup_epochs=1",
@@ -94,9 +94,10 @@ def test_hypercluster_and_gcn_configs_build(mutag_root, tmp_path):
             cfg_file,
             [
                 f"dataset.root={mutag_root}",
+                "dataset.name=MUTAG40",
                 "dataset.folds=4",
                 "seeds=[1]",
-                "model.hidden=8",
+                "model.hidden_channels=8",
                 "trainer.max_epochs=1",
                 "optim.patience=0",
             ],
@@ -111,7 +112,7 @@ def test_hypercluster_and_gcn_configs_build(mutag_root, tmp_path):
         (["dataset.bogus=1"], "unknown key"),
         (["seeds=[10]"], r"fold indices in \[0, 10\)"),
         (["model.foo=2"], "unknown key"),
-        (["model.name=gat"], "model.name must be one of"),
+        (["model.name=gat"], "unknown model.name for graph classification"),
         (["model.in_channels=3"], "set from the dataset"),
         (["trainer.max_epoch=3"], "unknown key"),
     ],

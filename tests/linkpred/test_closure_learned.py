@@ -3,10 +3,13 @@ import pytest
 import torch
 from conftest import require_data
 
+import hypergraph.closure.learned as learned
 import hypergraph.tasks.higher_order_link_prediction as holp
-from hypergraph.closure.complex import TemporalSimplicialComplex, percentile_cutoff
 from hypergraph.closure.evaluate import ClosureTask
+from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.temporal import TemporalSimplicialComplex, percentile_cutoff
 from hypergraph.datasets.benson import load_benson
+from hypergraph.nn.models.triangle_scorer import TriangleScorer
 from hypergraph.train import load_config
 
 ARGS = [
@@ -29,11 +32,11 @@ def scramble_future(tsc: TemporalSimplicialComplex, q: float, seed: int = 0) -> 
 
 
 def bundles(cfg, monkeypatch, tsc):
-    monkeypatch.setattr(holp, "load_benson", lambda *a, **k: tsc)
+    monkeypatch.setattr(holp, "load_dataset", lambda *a, **k: tsc)
     return holp.prepare(cfg, 0)
 
 
-def same(a: holp.ClosureBundle, b: holp.ClosureBundle) -> bool:
+def same(a: learned.ClosureBundle, b: learned.ClosureBundle) -> bool:
     return (
         torch.equal(a.tri, b.tri)
         and torch.equal(a.feats, b.feats)
@@ -131,7 +134,7 @@ def test_decayed_weights_closed_form():
     tau = 0.5
     q = np.array([0.0, 1 / 3, 2.5 / 3])  # time quantiles of the simplices 01, 12, 02 (ties: mean rank)
     w = np.sort(np.exp(-(1 - q) / tau))
-    got = holp.decayed_weights(task, (tau, 2.0))
+    got = learned.decayed_weights(task, (tau, 2.0))
     assert got.shape == (1, 8)
     np.testing.assert_allclose(got[0, :3], w)
     np.testing.assert_allclose(got[0, 3], np.prod(w) ** (1 / 3))
@@ -149,8 +152,8 @@ def test_triangle_features_are_permutation_invariant():
         70.0,
     )
     assert a.triangles.num_open > 5
-    fa = holp.triangle_features(a, taus=(0.1,))
-    fb = holp.triangle_features(b, taus=(0.1,))
+    fa = learned.triangle_features(a, taus=(0.1,))
+    fb = learned.triangle_features(b, taus=(0.1,))
     ka = {tuple(sorted(perm[t])): i for i, t in enumerate(a.triangles.tri.tolist())}
     kb = {tuple(sorted(t)): i for i, t in enumerate(b.triangles.tri.tolist())}
     assert set(ka) == set(kb)
@@ -160,7 +163,7 @@ def test_triangle_features_are_permutation_invariant():
 
 def test_feature_scaler_uses_only_fitted_rows():
     fit = np.array([[0.0, 2.0, 5.0], [4.0, 2.0, 5.0], [8.0, 2.0, 5.0]])
-    sc = holp.FeatureScaler.fit(fit)
+    sc = learned.FeatureScaler.fit(fit)
     np.testing.assert_allclose(sc.scale, [6.0, 2.0, 5.0])  # median of the positive values
     z = np.log1p(fit / sc.scale)
     np.testing.assert_allclose(
@@ -172,20 +175,20 @@ def test_feature_scaler_uses_only_fitted_rows():
     )
 
 
-def synthetic_bundles(signal: str, seed: int = 0) -> holp.ClosureBundle:
+def synthetic_bundles(signal: str, seed: int = 0) -> learned.ClosureBundle:
     g = torch.Generator().manual_seed(seed)
     T, F = 3000, 4
     feats = torch.randn(T, F, generator=g)
     prior = torch.randn(T, generator=g)
     logit = 3 * (prior if signal == "prior" else feats[:, 0]) - 4
     y = torch.rand(T, generator=g) < torch.sigmoid(logit)
-    hg = holp.Hypergraph(
+    hg = Hypergraph(
         hyperedge_index=torch.tensor([[0, 1], [0, 0]]),
         num_nodes=2,
         num_hyperedges=1,
         hyperedge_weight=torch.ones(1),
     )
-    return holp.ClosureBundle(
+    return learned.ClosureBundle(
         hg, torch.zeros(T, 3, dtype=torch.long), feats, feats, y, y, prior, torch.ones(T, dtype=torch.bool)
     )
 
@@ -196,7 +199,7 @@ def test_select_wide_follows_the_validation_window(signal, expected):
     follows whichever signal the validation window has."""
     train = [synthetic_bundles("feature", 0)]
     val = [synthetic_bundles(signal, 1)]
-    w, b, chosen, scores = holp.select_wide(train, val, "auto", [0.1, 1.0], seed=0)
+    w, b, chosen, scores = learned.select_wide(train, val, "auto", [0.1, 1.0], seed=0)
     assert chosen.startswith(expected), scores
     assert set(scores) == {"prior", "logreg_C0.1", "logreg_C1"}
     assert w.shape == (1, 5)
@@ -210,13 +213,32 @@ def test_scorer_starts_at_the_wide_score():
     torch.manual_seed(0)
     b = synthetic_bundles("prior")
     b.hg.x = torch.rand(2, 3)
-    model = holp.TriangleScorer(HGNN(3, 8, 8, num_layers=2), 8, 2, 0, 4)
-    out = model(b, b.tri, b.feats, b.qfeats, b.prior)
+    model = TriangleScorer(HGNN(3, 8, 8, num_layers=2), 8, 2, 0, 4)
+    out = model(
+        b.hg.x,
+        b.hg.hyperedge_index,
+        b.hg.hyperedge_weight,
+        b.hg.num_hyperedges,
+        b.tri,
+        b.feats,
+        b.qfeats,
+        b.prior,
+    )
     torch.testing.assert_close(out, b.prior)  # default wide part: the geometric-mean prior, deep part zero
     w = torch.randn(1, 5)
     model.set_wide(w, 0.5, trainable=False)
     torch.testing.assert_close(
-        model(b, b.tri, b.feats, b.qfeats, b.prior), model.wide_score(b.feats, b.prior)
+        model(
+            b.hg.x,
+            b.hg.hyperedge_index,
+            b.hg.hyperedge_weight,
+            b.hg.num_hyperedges,
+            b.tri,
+            b.feats,
+            b.qfeats,
+            b.prior,
+        ),
+        model.wide_score(b.feats, b.prior),
     )
     torch.testing.assert_close(
         model.wide_score(b.feats, b.prior), torch.cat([b.feats, b.prior[:, None]], 1) @ w[0] + 0.5

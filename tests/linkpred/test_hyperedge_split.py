@@ -4,8 +4,10 @@ import torch
 from hypergraph.data import Hypergraph
 from hypergraph.data.construct import from_node_sets
 from hypergraph.data.generators import hypergraph_sbm
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import isin_keys
 from hypergraph.data.transforms import hyperedge_keys
-from hypergraph.linkpred import NodeSets, isin_keys, make_sampler, split_hyperedges
+from hypergraph.linkpred import make_sampler, split_hyperedges
 from hypergraph.linkpred.negative import projected_adjacency
 from hypergraph.linkpred.scores import classic_scores
 
@@ -40,7 +42,7 @@ def test_temporal_split_holds_out_the_latest():
     h = from_node_sets([[0, 1], [1, 2], [2, 3], [3, 4], [0, 1], [4, 5]], num_nodes=6)
     times = torch.tensor([5.0, 1.0, 2.0, 3.0, 0.0, 9.0])
     s = split_hyperedges(h, 0.2, 0.2, times=times)
-    assert s.test.to_lists() == [[4, 5]] and s.val.to_lists() == [[3, 4]]
+    assert s.test.to_tuples() == [(4, 5)] and s.val.to_tuples() == [(3, 4)]
     with pytest.raises(ValueError, match="times has 2 entries"):
         split_hyperedges(h, times=torch.ones(2))
 
@@ -58,8 +60,8 @@ def test_negatives_are_never_positive_and_unique(hg, name):
     assert (neg.sizes >= 2).all()
     if name == "cns":  # every CNS negative is a clique of the observed projection
         A = projected_adjacency(s.observed).toarray()
-        for members in neg.to_lists()[:50]:
-            sub = A[members][:, members]
+        for members in neg.to_tuples()[:50]:
+            sub = A[list(members)][:, list(members)]
             assert (sub + torch.eye(len(members)).numpy() > 0).all()
 
 
@@ -74,7 +76,7 @@ def test_sampler_cap_and_unknown():
 
 def test_classic_scores_by_hand():
     observed = from_node_sets([[0, 1, 2], [0, 1], [2, 3], [1, 3]], num_nodes=5)
-    cands = NodeSets.from_lists([[0, 1], [0, 3], [1, 2, 3], [0, 4]])
+    cands = NodeSets.from_iterable([[0, 1], [0, 3], [1, 2, 3], [0, 4]])
     sc = classic_scores(observed, cands)
     # projection: 0-1 (w2), 0-2, 1-2, 2-3, 1-3 (w1 each)
     assert sc["common_neighbors"].tolist() == [1.0, 2.0, 0.0, 0.0]  # {0,1}: 2; {0,3}: 1 and 2

@@ -7,9 +7,9 @@ from itertools import combinations
 import networkx as nx
 import pytest
 
+from hypergraph.data.node_sets import NodeSets
 from hypergraph.reconstruction.baselines import choose_cfinder_k, edge_clique_cover, k_clique_communities
 from hypergraph.reconstruction.projection import as_adjacency
-from hypergraph.reconstruction.sets import SetList
 
 
 @pytest.mark.parametrize("seed", [None, 0, 1])
@@ -41,7 +41,7 @@ def test_k_clique_communities_match_networkx(k):
 
 def test_cfinder_k_is_chosen_on_the_training_graph():
     # sizes 3, 3, 3, 2: candidate k = int(decile) + 1 are 3 (q = .1) and 4 (q >= .2)
-    sets = SetList.from_iterable([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10]])
+    sets = NodeSets.from_iterable([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10]])
     g = nx.Graph()
     for c in sets.to_tuples():
         g.add_edges_from(combinations(c, 2))

@@ -8,15 +8,16 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import k_subsets
 from hypergraph.reconstruction.features import GraphStats, count_features, motif_features
 from hypergraph.reconstruction.projection import clique_expansion, maximal_cliques
-from hypergraph.reconstruction.sets import SetList, k_subsets
 
 
 def _random_case(seed: int, n: int = 25, m: int = 30):
     rng = np.random.default_rng(seed)
     edges = [rng.choice(n, size=rng.integers(1, 6), replace=False).tolist() for _ in range(m)]
-    sets = SetList.from_iterable(edges)
+    sets = NodeSets.from_iterable(edges)
     adj = clique_expansion(sets, n)
     cliques = maximal_cliques(adj)
     # candidates: all maximal cliques plus every 2- and 3-subset of the larger ones
@@ -27,7 +28,7 @@ def _random_case(seed: int, n: int = 25, m: int = 30):
             if rows.size:
                 subs += [tuple(r) for r in k_subsets(rows, k).tolist()]
     subs = sorted(set(subs) - set(cliques.to_tuples()))
-    cands = SetList.from_iterable(list(cliques.to_tuples()) + subs)
+    cands = NodeSets.from_iterable(list(cliques.to_tuples()) + subs)
     return adj, cliques, cands
 
 

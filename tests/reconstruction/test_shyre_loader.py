@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import require_data
 
-from hypergraph.datasets.download import ChecksumError, DatasetNotFoundError
+from hypergraph.datasets.download import ChecksumError, DatasetNotFoundError, UnverifiedDatasetWarning
 from hypergraph.datasets.shyre import (
     SHYRE_DATASETS,
     HyperedgeFileError,
@@ -20,6 +20,13 @@ from hypergraph.datasets.shyre import (
     read_hyperedge_file,
     to_hypergraph,
 )
+
+pytestmark = pytest.mark.filterwarnings("ignore::hypergraph.datasets.download.UnverifiedDatasetWarning")
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("HYPERGRAPH_CACHE", str(tmp_path / "cache"))
 
 
 def _edges(h):
@@ -72,11 +79,32 @@ def test_malformed_lines_name_file_and_line(text, line, what):
 
 
 def test_missing_dataset_is_a_clear_error(tmp_path):
-    with pytest.raises(DatasetNotFoundError, match="enron"):
-        load_shyre_split("enron", "train", root=tmp_path)
+    with pytest.raises(DatasetNotFoundError, match="enron.*download=False"):
+        load_shyre_split("enron", "train", root=tmp_path, download=False)
     assert list(tmp_path.iterdir()) == []  # no empty cache folder left behind
-    with pytest.raises(KeyError, match="valid"):
+    with pytest.raises(DatasetNotFoundError, match="not a pinned SHyRe dataset .*enron, school"):
         load_shyre_split("nope", "train", root=tmp_path)
+
+
+def test_truncated_gzip_names_the_file(tmp_path):
+    """Regression: a truncated .gz gave a bare EOFError without the path."""
+    (tmp_path / "mine").mkdir()
+    blob = gzip.compress("".join(f"{i} {i + 1}\n" for i in range(500)).encode())
+    (tmp_path / "mine" / "train.txt.gz").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(HyperedgeFileError, match=r"mine/train.txt.gz: corrupt or truncated gzip"):
+        load_shyre_split("mine", "train", root=tmp_path)
+
+
+def test_user_folder_loads_unverified_in_every_root_layout(tmp_path):
+    folder = tmp_path / "datasets" / "shyre" / "mine"
+    folder.mkdir(parents=True)
+    (folder / "train.txt").write_bytes(b"1 2\n2 3 4\n")
+    (folder / "test.txt").write_bytes(b"5 6\n")
+    with pytest.warns(UnverifiedDatasetWarning, match="'mine'"):
+        train, query = load_shyre("mine", root=tmp_path / "datasets")
+    assert (train.num_hyperedges, query.num_hyperedges) == (2, 1)
+    for root in (tmp_path / "datasets" / "shyre", folder):  # the shyre/ folder or the dataset's own
+        assert load_shyre("mine", root=root).query.node_id.tolist() == [5, 6]
 
 
 def test_checksum_of_local_text_is_verified(tmp_path):
@@ -84,7 +112,8 @@ def test_checksum_of_local_text_is_verified(tmp_path):
     (tmp_path / "enron" / "train.txt").write_bytes(b"1 2\n")
     with pytest.raises(ChecksumError, match="enron"):
         load_shyre_split("enron", "train", root=tmp_path)
-    h = load_shyre_split("enron", "train", root=tmp_path, verify=False)
+    with pytest.warns(UnverifiedDatasetWarning, match="verify=False"):
+        h = load_shyre_split("enron", "train", root=tmp_path, verify=False)
     assert h.num_hyperedges == 1
 
 
@@ -120,6 +149,7 @@ def test_download_uses_pinned_url_and_checksum(tmp_path, monkeypatch):
     with pytest.raises(ChecksumError):
         load_shyre_split("enron", "test", root=tmp_path, download=True, opener=bad)
     assert not list(tmp_path.rglob("test.txt*"))
+    assert (tmp_path / "cache" / "shyre" / "enron" / "train.txt").is_file()  # downloads: the cache
 
 
 def test_offline_enron_statistics():

@@ -8,13 +8,14 @@ import pytest
 import torch
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.node_sets import NodeSets
+from hypergraph.data.set_ops import isin_sets, k_subsets, unique_sets
 from hypergraph.reconstruction.projection import (
     as_adjacency,
     hypergraph_sets,
     maximal_cliques,
     project,
 )
-from hypergraph.reconstruction.sets import SetList, isin_sets, k_subsets, unique_sets
 
 
 def _hypergraph(edges, n):
@@ -65,8 +66,8 @@ def test_as_adjacency_inputs_agree():
 
 
 def test_set_helpers():
-    s = SetList.from_iterable([[3, 1], [1, 3], [2], [1, 2, 3]])
+    s = NodeSets.from_iterable([[3, 1], [1, 3], [2], [1, 2, 3]])
     u, inv = unique_sets(s)
     assert u.to_tuples() == [(1, 3), (2,), (1, 2, 3)] and inv.tolist() == [0, 0, 1, 2]
-    assert isin_sets(s, SetList.from_iterable([[1, 2, 3], [3, 1]])).tolist() == [True, True, False, True]
+    assert isin_sets(s, NodeSets.from_iterable([[1, 2, 3], [3, 1]])).tolist() == [True, True, False, True]
     assert k_subsets(np.array([[1, 4, 7]]), 2).tolist() == [[1, 4], [1, 7], [4, 7]]

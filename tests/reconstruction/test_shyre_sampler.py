@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from hypergraph.data.node_sets import NodeSets
 from hypergraph.reconstruction.projection import clique_expansion, maximal_cliques
 from hypergraph.reconstruction.sampler import apply_plan, fit_sampler, sampler_table
-from hypergraph.reconstruction.sets import SetList
 
 # hyperedges {0,1,2}, {0,1}, {2,3}, {4}: maximal cliques {0,1,2}, {2,3}, {4}
-H = SetList.from_iterable([[0, 1, 2], [0, 1], [2, 3], [4]])
+H = NodeSets.from_iterable([[0, 1, 2], [0, 1], [2, 3], [4]])
 
 
 def _cliques():

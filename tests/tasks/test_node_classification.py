@@ -4,7 +4,7 @@ from conftest import require_data
 
 from hypergraph.data.features import structural_features
 from hypergraph.data.generators import hypergraph_sbm
-from hypergraph.tasks.node_classification import prepare_node_data
+from hypergraph.tasks.base_node import prepare_node_data
 from hypergraph.train import load_config
 
 

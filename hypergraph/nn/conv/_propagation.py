@@ -41,17 +41,32 @@ class CachedPropagation(torch.nn.Module):
         hyperedge_index: Tensor,
         hyperedge_weight: Tensor | None = None,
         num_hyperedges: int | None = None,
+        node_degree: Tensor | None = None,
+        hyperedge_degree: Tensor | None = None,
     ) -> Tensor:
+        """``node_degree`` / ``hyperedge_degree`` (e.g. the full-graph degrees of a mini-batch)
+        replace the degrees computed from ``hyperedge_index``; see
+        :func:`hypergraph.data.ops.build_operator`."""
         num_nodes = x.size(0)
         if num_hyperedges is None:
             if hyperedge_weight is not None:
                 num_hyperedges = hyperedge_weight.numel()
+            elif hyperedge_degree is not None:
+                num_hyperedges = hyperedge_degree.numel()
             else:  # members of trailing empty hyperedges do not exist: no effect on output
                 num_hyperedges = int(hyperedge_index[1].max()) + 1 if hyperedge_index.numel() else 0
         if not self.cached or (hyperedge_weight is not None and hyperedge_weight.requires_grad):
             return propagate(
-                self.kind, x, hyperedge_index, num_nodes, num_hyperedges, hyperedge_weight
+                self.kind,
+                x,
+                hyperedge_index,
+                num_nodes,
+                num_hyperedges,
+                hyperedge_weight,
+                node_degree=node_degree,
+                hyperedge_degree=hyperedge_degree,
             )
+        degrees = (node_degree, hyperedge_degree)  # held by the entry so that their ids stay unique
         stamp = (
             hyperedge_index,
             hyperedge_index._version,
@@ -61,14 +76,22 @@ class CachedPropagation(torch.nn.Module):
             num_hyperedges,
             x.device,
             x.dtype,
+            tuple(None if t is None else (id(t), t._version) for t in degrees),
         )
         key = id(hyperedge_index)
         entry = self._ops.get(key)
         if entry is None or not same_stamp(entry[0], stamp):
             op = build_operator(
-                self.kind, hyperedge_index, num_nodes, num_hyperedges, hyperedge_weight, x.dtype
+                self.kind,
+                hyperedge_index,
+                num_nodes,
+                num_hyperedges,
+                hyperedge_weight,
+                x.dtype,
+                node_degree=node_degree,
+                hyperedge_degree=hyperedge_degree,
             )
-            entry = (stamp, op)
+            entry = (stamp, op, degrees)
             self._ops[key] = entry
             while len(self._ops) > self.max_cached:
                 self._ops.popitem(last=False)

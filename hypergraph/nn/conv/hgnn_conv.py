@@ -28,7 +28,9 @@ class HGNNConv(torch.nn.Module):
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
-          hyperedge_weight :math:`(M)` *(optional)*
+          hyperedge_weight :math:`(M)` *(optional)*, node_degree :math:`(N)` and
+          hyperedge_degree :math:`(M)` *(optional: replace* :math:`D_v`, :math:`D_e` *, e.g. the
+          full-graph degrees of a mini-batch)*
         - **output:** node features :math:`(N, F_{out})`
     """
 
@@ -57,8 +59,17 @@ class HGNNConv(torch.nn.Module):
         hyperedge_index: Tensor,
         hyperedge_weight: Tensor | None = None,
         num_hyperedges: int | None = None,
+        node_degree: Tensor | None = None,
+        hyperedge_degree: Tensor | None = None,
     ) -> Tensor:
-        out = self.propagation(self.lin(x), hyperedge_index, hyperedge_weight, num_hyperedges)
+        out = self.propagation(
+            self.lin(x),
+            hyperedge_index,
+            hyperedge_weight,
+            num_hyperedges,
+            node_degree=node_degree,
+            hyperedge_degree=hyperedge_degree,
+        )
         if self.bias is not None:
             out = out + self.bias
         return out

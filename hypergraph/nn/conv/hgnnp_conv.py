@@ -26,7 +26,9 @@ class HGNNPConv(HGNNConv):
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
-          hyperedge_weight :math:`(M)` *(optional)*
+          hyperedge_weight :math:`(M)` *(optional)*, node_degree :math:`(N)` and
+          hyperedge_degree :math:`(M)` *(optional: replace* :math:`d_v`, :math:`|e|` *, e.g. the
+          full-graph degrees of a mini-batch)*
         - **output:** node features :math:`(N, F_{out})`
     """
 

@@ -71,16 +71,22 @@ class HGNN(torch.nn.Module):
         hyperedge_weight: Tensor | None = None,
         num_hyperedges: int | None = None,
         return_hidden: bool = False,
+        node_degree: Tensor | None = None,
+        hyperedge_degree: Tensor | None = None,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``)."""
+        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``).
+
+        ``node_degree`` / ``hyperedge_degree`` are passed to every conv (the full-graph degrees
+        carried by a :mod:`hypergraph.loader` mini-batch)."""
         x = F.dropout(x, self.input_dropout, self.training)
         hidden = x
+        deg = {"node_degree": node_degree, "hyperedge_degree": hyperedge_degree}
         for conv, norm in zip(self.convs[:-1], self.norms):
-            x = conv(x, hyperedge_index, hyperedge_weight, num_hyperedges)
+            x = conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, **deg)
             x = norm(F.relu(x))
             hidden = x
             x = F.dropout(x, self.dropout, self.training)
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges)
+        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, **deg)
         return (out, hidden) if return_hidden else out
 
     def __repr__(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -73,3 +75,37 @@ class MLP(torch.nn.Module):
         )
 
 
+class ExportedMLP(torch.nn.Module):
+    """Logits from node features only: ``forward(x) -> [N, C]``.  Always in eval mode."""
+
+    def __init__(self, layers: torch.nn.Sequential) -> None:
+        super().__init__()
+        self.layers = layers
+        self.eval()
+
+    def train(self, mode: bool = True) -> ExportedMLP:
+        """Stay in eval mode: the exported network is for inference (frozen BatchNorm statistics)."""
+        return super().train(False)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.layers(x)
+
+
+def export_student(student: torch.nn.Module) -> ExportedMLP:
+    """A standalone inference copy of a trained :class:`~hypergraph.nn.models.MLP` student.
+
+    The copy shares no parameters with ``student`` and gives the same logits as
+    ``student.eval()(x)``.
+    """
+    if not isinstance(student, MLP):
+        raise TypeError(f"can only export hypergraph.nn.models.MLP students, got {type(student).__name__}")
+    mods: list[torch.nn.Module] = []
+    for lin, norm in zip(student.lins[:-1], student.norms):
+        mods += [copy.deepcopy(lin), torch.nn.ReLU()]
+        if not isinstance(norm, torch.nn.Identity):
+            mods.append(copy.deepcopy(norm))
+    mods.append(copy.deepcopy(student.lins[-1]))
+    out = ExportedMLP(torch.nn.Sequential(*mods))
+    for p in out.parameters():
+        p.requires_grad_(False)
+    return out

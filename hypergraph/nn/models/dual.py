@@ -5,7 +5,7 @@
   ``use_ehgnn=False`` it is the GCN baseline of the same code path (the paper's "w/o EHGNN"), with
   ``ratio=1`` the "w/o HyperDrop" ablation (EHGNN edge updates, nothing dropped, no edge weights).
 * :class:`HyperClusterNet`: the same node GCN, plus an EHGNN edge branch pooled by
-  :class:`~hypergraph.dual.pool.HyperCluster`; the pooled edge clusters are read out and
+  :class:`~hypergraph.nn.pool.HyperCluster`; the pooled edge clusters are read out and
   concatenated to the node readout.
 
 Inputs are PyG mini-batches (``x, edge_index, edge_attr, batch``).  Every column of
@@ -22,43 +22,11 @@ import math
 import torch
 from torch import Tensor
 from torch_geometric.nn import GCNConv, global_add_pool, global_max_pool, global_mean_pool
-from torch_geometric.utils import scatter
 
-from hypergraph.dual.ehgnn import EHGNNConv
-from hypergraph.dual.pool import HyperCluster, HyperDrop
-from hypergraph.dual.transform import dual_incidence
-from hypergraph.registry import MODELS
-
-
-class OGBGCNConv(torch.nn.Module):
-    r"""The OGB example GCN layer with edge embeddings (used by the authors for molecules):
-
-    .. math::
-        x'_i = \sum_{j \to i} \frac{w_{ji}}{\sqrt{\hat d_i \hat d_j}} \mathrm{ReLU}(W x_j + U e_{ji})
-              + \frac{\mathrm{ReLU}(W x_i + r)}{\hat d_i}, \qquad \hat d_i = 1 + \deg(i)
-
-    with optional edge weights ``w`` (default 1).
-    """
-
-    def __init__(self, channels: int, edge_channels: int) -> None:
-        super().__init__()
-        self.lin = torch.nn.Linear(channels, channels)
-        self.edge_lin = torch.nn.Linear(edge_channels, channels)
-        self.root = torch.nn.Parameter(torch.zeros(1, channels))
-
-    def forward(
-        self, x: Tensor, edge_index: Tensor, edge_attr: Tensor, edge_weight: Tensor | None = None
-    ) -> Tensor:
-        x = self.lin(x)
-        n = x.size(0)
-        row, col = edge_index
-        w = torch.ones(row.numel(), device=x.device, dtype=x.dtype) if edge_weight is None else edge_weight
-        deg = scatter(w, row, 0, dim_size=n, reduce="sum") + 1
-        dis = deg.pow(-0.5)
-        norm = dis[row] * dis[col] * w
-        msg = torch.relu(x[row] + self.edge_lin(edge_attr)) * norm.unsqueeze(-1)
-        out = scatter(msg, col, 0, dim_size=n, reduce="sum")
-        return out + torch.relu(x + self.root) / deg.unsqueeze(-1)
+from hypergraph.data.transforms import dual_incidence
+from hypergraph.nn.conv.ehgnn_conv import EHGNNConv
+from hypergraph.nn.conv.ogb_gcn_conv import OGBGCNConv
+from hypergraph.nn.pool import HyperCluster, HyperDrop
 
 
 def _readout(x: Tensor, batch: Tensor, num_graphs: int) -> Tensor:
@@ -121,12 +89,12 @@ class HyperDropNet(torch.nn.Module):
     Args:
         in_channels: node feature size (ignored with ``encoder="ogb"``).
         edge_in_channels: edge feature size (0: no edge features, edges start as ones).
-        hidden: node hidden size.
+        hidden_channels: node hidden size.
         out_channels: classes (TU) or tasks (OGB); the output is raw logits.
         num_layers: node GCN layers; HyperDrop follows each but the last.
         ratio: fraction of edges each HyperDrop keeps per graph (1: keep all, no edge weights).
         dropout: classifier dropout.
-        edge_hidden: edge hidden size (default ``hidden``).
+        edge_hidden: edge hidden size (default ``hidden_channels``).
         use_ehgnn: ``False`` gives the GCN baseline (no edge branch at all).
         ehgnn: ``"hgnnp"`` (row-normalised, the paper's) or ``"hgnn"`` (symmetric).
         encoder: ``"none"`` (TU) or ``"ogb"`` (atom/bond encoders and :class:`OGBGCNConv`).
@@ -136,7 +104,7 @@ class HyperDropNet(torch.nn.Module):
         self,
         in_channels: int,
         edge_in_channels: int,
-        hidden: int,
+        hidden_channels: int,
         out_channels: int,
         num_layers: int = 3,
         ratio: float = 0.5,
@@ -149,6 +117,7 @@ class HyperDropNet(torch.nn.Module):
         super().__init__()
         if num_layers < 1:
             raise ValueError(f"num_layers must be >= 1, got {num_layers}")
+        hidden = hidden_channels
         self.num_layers, self.use_ehgnn, self.ratio = num_layers, use_ehgnn, ratio
         self.enc = _Encoders(encoder, in_channels, edge_in_channels, hidden)
         self.ogb = encoder == "ogb"
@@ -195,6 +164,26 @@ class HyperDropNet(torch.nn.Module):
         return self.classifier(out)
 
 
+class GCNNet(HyperDropNet):
+    """The GCN baseline of :class:`HyperDropNet`: the same node GCN, readout and classifier, with
+    no edge branch (the paper's "w/o EHGNN")."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        edge_in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        num_layers: int = 3,
+        dropout: float = 0.5,
+        encoder: str = "none",
+    ) -> None:
+        super().__init__(
+            in_channels, edge_in_channels, hidden_channels, out_channels, num_layers=num_layers,
+            dropout=dropout, use_ehgnn=False, encoder=encoder,
+        )
+
+
 class HyperClusterNet(torch.nn.Module):
     """Graph classifier with HyperCluster edge pooling.
 
@@ -208,7 +197,7 @@ class HyperClusterNet(torch.nn.Module):
         self,
         in_channels: int,
         edge_in_channels: int,
-        hidden: int,
+        hidden_channels: int,
         out_channels: int,
         num_clusters: int,
         num_layers: int = 3,
@@ -220,6 +209,7 @@ class HyperClusterNet(torch.nn.Module):
         encoder: str = "none",
     ) -> None:
         super().__init__()
+        hidden = hidden_channels
         self.enc = _Encoders(encoder, in_channels, edge_in_channels, hidden)
         self.ogb = encoder == "ogb"
         self.convs = torch.nn.ModuleList()
@@ -265,7 +255,7 @@ class HyperClusterAutoencoder(torch.nn.Module):
     def __init__(
         self,
         edge_in_channels: int,
-        hidden: int,
+        hidden_channels: int,
         num_classes: int,
         num_clusters: int,
         enc_layers: int = 2,
@@ -275,6 +265,7 @@ class HyperClusterAutoencoder(torch.nn.Module):
         ehgnn: str = "hgnnp",
     ) -> None:
         super().__init__()
+        hidden = hidden_channels
         self.enc = torch.nn.ModuleList(
             EHGNNConv(edge_in_channels if i == 0 else hidden, hidden, kind=ehgnn) for i in range(enc_layers)
         )
@@ -302,7 +293,3 @@ def num_clusters_for(ratio: float, avg_edges: float) -> int:
     return max(1, math.ceil(ratio * avg_edges))
 
 
-MODELS.register("hyperdrop", HyperDropNet)
-MODELS.register("hypercluster", HyperClusterNet)
-
-__all__ = ["HyperClusterAutoencoder", "HyperClusterNet", "HyperDropNet", "OGBGCNConv", "num_clusters_for"]

@@ -1,7 +1,8 @@
 """Temporal simplicial complexes (Benson et al., PNAS 2018) and their basic matrices.
 
-A complex is a list of timestamped simplices (node sets).  It is stored flat: ``nodes`` holds the
-0-based node ids of all simplices back to back, simplex ``s`` is
+A complex is a list of timestamped simplices (node sets).  It is stored flat, as the CSR arrays
+of a :class:`~hypergraph.data.node_sets.NodeSets` (:attr:`TemporalSimplicialComplex.sets`):
+``nodes`` holds the 0-based node ids of all simplices back to back, simplex ``s`` is
 ``nodes[offsets[s]:offsets[s + 1]]`` and ``times[s]`` is its timestamp.  Node ``v`` of the
 complex is node id ``v + 1`` of Benson's 1-based files; ids that never occur are isolated nodes.
 """
@@ -15,6 +16,8 @@ import scipy.sparse as sp
 import torch
 
 from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.data.node_sets import NodeSets, canonicalize
+from hypergraph.data.set_ops import unique_sets
 
 __all__ = ["TemporalSimplicialComplex", "percentile_cutoff"]
 
@@ -69,22 +72,19 @@ class TemporalSimplicialComplex:
             raise ValueError(f"node ids must lie in [0, {self.num_nodes})")
         if self.node_labels is not None and len(self.node_labels) != self.num_nodes:
             raise ValueError(f"node_labels has {len(self.node_labels)} entries, expected {self.num_nodes}")
-        # canonical form: each simplex sorted, repeated ids dropped
-        seg = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
-        order = np.lexsort((nodes, seg))
-        nodes, seg = nodes[order], seg[order]
-        keep = np.ones(nodes.size, dtype=bool)
-        keep[1:] = (nodes[1:] != nodes[:-1]) | (seg[1:] != seg[:-1])
-        dropped = int(nodes.size - keep.sum())
-        if dropped:
-            nodes, seg = nodes[keep], seg[keep]
-            counts = np.bincount(seg, minlength=offsets.size - 1)
-            offsets = np.concatenate([[0], np.cumsum(counts)])
-        self.nodes, self.offsets, self.times = nodes, offsets, times
+        # canonical form (the one of NodeSets): each simplex sorted, repeated ids dropped
+        sets = canonicalize(offsets, nodes)
+        dropped = int(nodes.size - sets.indices.size)
+        self.nodes, self.offsets, self.times = sets.indices, sets.indptr, times
         self.num_nodes = int(self.num_nodes)
         self.num_repeated_ids = int(self.num_repeated_ids) + dropped
 
     # ------------------------------------------------------------------ basics
+    @property
+    def sets(self) -> NodeSets:
+        """The simplices as a :class:`~hypergraph.data.node_sets.NodeSets` (shares the arrays)."""
+        return NodeSets._trusted(self.offsets, self.nodes)
+
     @property
     def num_simplices(self) -> int:
         return int(self.offsets.size - 1)
@@ -113,15 +113,9 @@ class TemporalSimplicialComplex:
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (self.num_simplices,):
             raise ValueError(f"mask must have shape ({self.num_simplices},)")
-        sizes = self.sizes[mask]
-        nodes = self.nodes[np.repeat(mask, self.sizes)]
+        sel = self.sets.select(np.flatnonzero(mask))
         return TemporalSimplicialComplex(
-            nodes,
-            np.concatenate([[0], np.cumsum(sizes)]),
-            self.times[mask],
-            self.num_nodes,
-            self.node_labels,
-            self.name,
+            sel.indices, sel.indptr, self.times[mask], self.num_nodes, self.node_labels, self.name
         )
 
     def window(self, start: int | None = None, end: int | None = None) -> TemporalSimplicialComplex:
@@ -165,29 +159,12 @@ class TemporalSimplicialComplex:
         """Distinct node sets: ``(nodes, offsets, first_index, multiplicity)``.
 
         ``first_index[u]`` is the first simplex (in input order) with the node set ``u`` and
-        ``multiplicity[u]`` how many simplices have it.  Vectorised per simplex size (the
-        members of all simplices of one size form one matrix), so memory is ``O(nnz)``.
+        ``multiplicity[u]`` how many simplices have it (:func:`~hypergraph.data.set_ops.unique_sets`:
+        vectorised per simplex size, memory ``O(nnz)``).
         """
-        sizes = self.sizes
-        rep = np.empty(self.num_simplices, dtype=np.int64)  # representative simplex of each
-        for k in np.unique(sizes):
-            idx = np.flatnonzero(sizes == k)
-            if k == 0:
-                rep[idx] = idx[0]
-                continue
-            mat = self.nodes[self.offsets[idx][:, None] + np.arange(k)]
-            order = np.lexsort(mat.T[::-1])
-            srt = mat[order]
-            new = np.ones(len(idx), dtype=bool)
-            new[1:] = np.any(srt[1:] != srt[:-1], axis=1)
-            group = np.cumsum(new) - 1
-            first = np.minimum.reduceat(idx[order], np.flatnonzero(new))
-            rep[idx[order]] = first[group]
-        first_index, mult = np.unique(rep, return_counts=True)
-        mask = np.zeros(self.num_simplices, dtype=bool)
-        mask[first_index] = True
-        sub = self.subset(mask)
-        return sub.nodes, sub.offsets, first_index, mult
+        unique, inverse, first_index = unique_sets(self.sets, return_index=True)
+        mult = np.bincount(inverse, minlength=len(unique)).astype(np.int64)
+        return unique.indices, unique.indptr, first_index, mult
 
     def to_hypergraph(self, deduplicate: bool = False) -> Hypergraph:
         """The core :class:`~hypergraph.data.Hypergraph` (one hyperedge per simplex).

@@ -10,8 +10,8 @@ from torch import Tensor
 from torch_geometric.nn.pool.select.topk import topk
 from torch_geometric.utils import to_dense_batch
 
-from hypergraph.dual.ehgnn import EHGNNConv
-from hypergraph.dual.transform import dual_incidence
+from hypergraph.data.transforms import dual_incidence
+from hypergraph.nn.conv.ehgnn_conv import EHGNNConv
 
 
 class HyperDrop(torch.nn.Module):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from hypergraph.datasets.splits import fixed_split, per_class_split, random_split
+from hypergraph.data.splits import fixed_split, per_class_split, random_split
 
 
 def test_random_split_fractions_disjoint_seeded():

@@ -1,6 +1,6 @@
 r"""EHGNN: edge representation learning by running a hypergraph layer on the dual hypergraph.
 
-With the dual incidence :math:`M^\top` of :func:`~hypergraph.dual.transform.dual_incidence` the
+With the dual incidence :math:`M^\top` of :func:`~hypergraph.data.transforms.dual_incidence` the
 edge update is
 
 .. math::
@@ -17,8 +17,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from hypergraph.dual.transform import dual_incidence
-from hypergraph.nn.conv import HGNNConv, HGNNPConv
+from hypergraph.data.transforms import dual_incidence
+from hypergraph.nn.conv.hgnn_conv import HGNNConv
+from hypergraph.nn.conv.hgnnp_conv import HGNNPConv
 
 EHGNN_KINDS = {"hgnnp": HGNNPConv, "hgnn": HGNNConv}
 

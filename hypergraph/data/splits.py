@@ -1,4 +1,9 @@
-"""Seeded node splits: random fractions (AllSet), per class (LightHGNN), and fixed splits."""
+"""Seeded node splits: random fractions (AllSet), per class (LightHGNN), and fixed splits.
+
+Splits of hyperedges live with their task (:func:`hypergraph.linkpred.split.split_hyperedges`) and
+splits of timestamped simplices by time with the complex
+(:meth:`hypergraph.data.temporal.TemporalSimplicialComplex.split`).
+"""
 
 from __future__ import annotations
 
