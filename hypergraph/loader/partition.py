@@ -48,6 +48,7 @@ EXPANSIONS = ("auto", "clique", "star")
 _CACHE_VERSION = b"hypergraph-partition-v1"
 _CLIQUE_PAIRS_PER_INCIDENCE = 16
 _CLIQUE_MAX_PAIRS = 50_000_000
+_REFINE_CHUNK = 1 << 20
 
 
 def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
@@ -92,19 +93,19 @@ def resolve_method(method: str = "auto") -> str:
 
 
 def expansion_graph(
-    hyperedge_index: Tensor, num_nodes: int, num_hyperedges: int, expansion: str
+    hyperedge_index: Tensor, num_nodes: int, num_hyperedges: int, expansion: str, dtype: type = np.int64
 ) -> sp.csr_matrix:
     """The symmetric adjacency (no self-loops) of the clique (``[N, N]``, integer counts) or star
-    (``[N + M, N + M]``, ones) expansion, as a SciPy CSR matrix."""
+    (``[N + M, N + M]``, ones) expansion, as a SciPy CSR matrix with values of ``dtype``."""
     hi = hyperedge_index.cpu().numpy()
     nnz = hi.shape[1]
-    H = sp.csr_matrix((np.ones(nnz, dtype=np.int64), (hi[0], hi[1])), shape=(num_nodes, num_hyperedges))
+    H = sp.csr_matrix((np.ones(nnz, dtype=dtype), (hi[0], hi[1])), shape=(num_nodes, num_hyperedges))
     if expansion == "clique":
         A = (H @ H.T).tocsr()
         A.setdiag(0)
         A.eliminate_zeros()
     elif expansion == "star":
-        A = sp.bmat([[None, H], [H.T, None]], format="csr", dtype=np.int64)
+        A = sp.bmat([[None, H], [H.T, None]], format="csr", dtype=dtype)
         if A.shape[0] != num_nodes + num_hyperedges:  # bmat drops nothing, but be explicit
             raise RuntimeError("star expansion has the wrong shape")
     else:
@@ -191,25 +192,34 @@ def refine_partition(
     N, P = num_nodes, num_parts
     g = torch.Generator().manual_seed(int(seed) + 1)
     hi = hyperedge_index.cpu().numpy()
-    H = sp.csr_matrix((np.ones(hi.shape[1]), (hi[0], hi[1])), shape=(N, num_hyperedges))
+    H = sp.csr_matrix((np.ones(hi.shape[1], dtype=np.float32), (hi[0], hi[1])), shape=(N, num_hyperedges))
     Ht = H.T.tocsr()
     deg = torch.from_numpy(np.asarray(H.sum(1), dtype=np.float64).ravel())
     max_size = int(np.ceil(N / P * (1 + imbalance)))
     min_size = int(np.floor(N / P * (1 - imbalance)))
     part = part.clone().to(torch.long)
-    for _ in range(rounds):  # rounds, each vectorised over all nodes
-        onehot = sp.csr_matrix((np.ones(N), (np.arange(N), part.numpy())), shape=(N, P))
-        S = (H @ (Ht @ onehot)).tocoo()
-        rows = torch.from_numpy(S.row.astype(np.int64))
-        cols = torch.from_numpy(S.col.astype(np.int64))
-        own = cols == part[rows]
-        vals = torch.from_numpy(S.data) - torch.where(own, deg[rows], 0.0)
-        vals = vals + 1e-3 * torch.rand(vals.numel(), generator=g, dtype=torch.float64)  # ties
-        best = torch.full((N,), -1.0, dtype=torch.float64).scatter_reduce(0, rows, vals, "amax")
-        own_val = torch.zeros(N, dtype=torch.float64).index_put_((rows[own],), vals[own])
-        is_best = vals == best[rows]
-        target = part.clone()
-        target[rows[is_best]] = cols[is_best]
+    for _ in range(rounds):  # rounds, each vectorised over all nodes (in row chunks: bounded memory)
+        onehot = sp.csr_matrix((np.ones(N, dtype=np.float32), (np.arange(N), part.numpy())), shape=(N, P))
+        C = (Ht @ onehot).tocsr()  # [M, P] members of each hyperedge per part
+        target, best, own_val = (
+            part.clone(),
+            torch.zeros(N, dtype=torch.float64),
+            torch.zeros(N, dtype=torch.float64),
+        )
+        for lo in range(0, N, _REFINE_CHUNK):
+            hi_ = min(lo + _REFINE_CHUNK, N)
+            S = (H[lo:hi_] @ C).tocoo()
+            rows = torch.from_numpy(S.row.astype(np.int64))
+            cols = torch.from_numpy(S.col.astype(np.int64))
+            p_rows = part[lo:hi_][rows]
+            own = cols == p_rows
+            vals = torch.from_numpy(S.data.astype(np.float64)) - torch.where(own, deg[lo:hi_][rows], 0.0)
+            vals = vals + 1e-3 * torch.rand(vals.numel(), generator=g, dtype=torch.float64)  # ties
+            b = torch.full((hi_ - lo,), -1.0, dtype=torch.float64).scatter_reduce(0, rows, vals, "amax")
+            own_val[lo:hi_] = torch.zeros(hi_ - lo, dtype=torch.float64).index_put_((rows[own],), vals[own])
+            is_best = vals == b[rows]
+            target[lo + rows[is_best]] = cols[is_best]
+            best[lo:hi_] = b
         active = torch.rand(N, generator=g) < 0.5
         move = ((target != part) & (best - own_val > 0.5) & active).nonzero().view(-1)
         if move.numel() == 0:
@@ -261,17 +271,17 @@ def _partition(hi: Tensor, N: int, M: int, num_parts: int, method: str, expansio
         return torch.zeros(N, dtype=torch.long)
     if method == "random":
         return _balanced_cut(torch.randperm(N, generator=g), N, num_parts)
-    A = expansion_graph(hi, N, M, expansion)
-    V = A.shape[0]
     if method == "bfs":
         from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-        perm = torch.randperm(V, generator=g).numpy()  # relabel vertices: seeded tie-breaking
-        B = A[perm][:, perm].tocsr()
-        B.sort_indices()
-        order = perm[np.asarray(reverse_cuthill_mckee(B, symmetric_mode=True), dtype=np.int64)]
-        order = torch.from_numpy(order)
-        return _balanced_cut(order[order < N], N, num_parts)
+        pn, pe = torch.randperm(N, generator=g), torch.randperm(M, generator=g)  # seeded relabelling
+        relabelled = torch.stack([pn[hi[0]], pe[hi[1]]])
+        B = expansion_graph(relabelled, N, M, expansion, np.int32 if expansion == "clique" else np.int8)
+        order = torch.from_numpy(np.asarray(reverse_cuthill_mckee(B, symmetric_mode=True), dtype=np.int64))
+        del B
+        return _balanced_cut(torch.argsort(pn)[order[order < N]], N, num_parts)
+    A = expansion_graph(hi, N, M, expansion)
+    V = A.shape[0]
     import pymetis
 
     vweights = None
