@@ -1,6 +1,6 @@
 """Benchmark SHyRe hypergraph reconstruction and its baselines on the SHyRe datasets.
 
-    python scripts/bench_reconstruction.py --root ../shared/datasets/shyre \
+    python scripts/bench_reconstruction.py --root ../shared/datasets \
         --datasets enron school2 hosts foursquare school dblp \
         --methods count count_lightning motif maxclique ecc cfinder
 
@@ -76,7 +76,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(dataset: str, method: str, root: str, seed: int, threads: int) -> dict:
+def run_one(dataset: str, method: str, root: str, seed: int, threads: int, beta: float | None = None) -> dict:
     import torch
 
     torch.set_num_threads(threads)
@@ -96,7 +96,10 @@ def run_one(dataset: str, method: str, root: str, seed: int, threads: int) -> di
         clf = "sklearn"
         if method.endswith("lightning"):
             from hypergraph.tasks.reconstruction import LightningMLP as clf
-        model = SHyRe(SHYRE_DATASETS[dataset].beta, features=features, classifier=clf, seed=seed)
+        if beta is None and dataset not in SHYRE_DATASETS:
+            raise ValueError(f"{dataset!r} is not a known SHyRe set: give its sampler budget with --beta")
+        b = beta if beta is not None else SHYRE_DATASETS[dataset].beta
+        model = SHyRe(b, features=features, classifier=clf, seed=seed)
         model.fit(train)
         t_fit = time.perf_counter() - t
         t = time.perf_counter()
@@ -136,10 +139,12 @@ def _child(conn, *args) -> None:
         conn.close()
 
 
-def run_isolated(dataset: str, method: str, root: str, seed: int, threads: int, timeout: float) -> dict:
+def run_isolated(
+    dataset: str, method: str, root: str, seed: int, threads: int, timeout: float, beta: float | None = None
+) -> dict:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(child, dataset, method, root, seed, threads))
+    p = ctx.Process(target=_child, args=(child, dataset, method, root, seed, threads, beta))
     p.start()
     child.close()
     res = None
@@ -190,7 +195,10 @@ def format_table(results: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--root", default="../shared/datasets/shyre")
+    ap.add_argument(
+        "--root", default="../shared/datasets", help="data root (a SHyRe-format folder works too)"
+    )
+    ap.add_argument("--beta", type=float, default=None, help="sampler budget (needed for your own datasets)")
     ap.add_argument("--datasets", nargs="+", default=["enron", "hosts", "school2", "foursquare", "school"])
     ap.add_argument(
         "--methods",
@@ -208,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for ds in args.datasets:
         for method in args.methods:
-            r = run_isolated(ds, method, args.root, args.seed, args.threads, args.timeout)
+            r = run_isolated(ds, method, args.root, args.seed, args.threads, args.timeout, args.beta)
             results.append(r)
             if "error" in r:
                 print(f"{ds:>10} {method:>16}  ERROR {r['error']}", flush=True)

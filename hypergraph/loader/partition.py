@@ -14,8 +14,8 @@ Methods:
   accepted in order of gain while part sizes stay within ``(1 +- 0.05) N / num_parts``; each round is
   two sparse products with the incidence matrix.  Quality, as the fraction of co-member pairs
   kept (:func:`partition_quality`; METIS / bfs / random, clique expansion): cocitation Cora,
-  10 parts 0.88 / 0.79 / 0.09, 50 parts 0.71 / 0.63 / 0.02; an HSBM with 2*10^4 nodes and 5
-  incidences per node, 10 parts 0.69 / 0.50 / 0.10, 50 parts 0.34 / 0.27 / 0.02.  Without the
+  10 parts 0.88 / 0.81 / 0.09, 50 parts 0.71 / 0.60 / 0.02; an HSBM with 2*10^4 nodes and 5
+  incidences per node, 10 parts 0.69 / 0.48 / 0.10, 50 parts 0.34 / 0.26 / 0.02.  Without the
   refinement the BFS cut alone keeps about half of that (small-world graphs have wide BFS
   levels).
 * ``"random"``: a balanced random assignment (a baseline).
