@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import io
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -28,7 +30,7 @@ from hypergraph.train import load_config, run
 NO_FEATURES = {"cocitation-pubmed", "coauthorship-dblp"}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--root", default="../shared/datasets")
     p.add_argument(
@@ -37,8 +39,13 @@ def main() -> None:
     p.add_argument("--models", nargs="+", default=["hgnn", "hgnnp"])
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     p.add_argument("--epochs", type=int, default=100)
-    p.add_argument("--out", default="runs/bench_hyperedge_prediction")
-    args = p.parse_args()
+    p.add_argument("--out", default="runs/bench_hyperedge_prediction", help="runs and results.md / .csv")
+    p.add_argument("overrides", nargs="*", help="extra key=value config overrides (anywhere on the line)")
+    args, extra = p.parse_known_args(argv)
+    args.overrides = [*args.overrides, *extra]
+    bad = [o for o in args.overrides if "=" not in o or o.startswith("-")]
+    if bad:
+        p.error(f"unrecognised arguments: {' '.join(bad)}")
     torch.set_num_threads(1)
     samplers = ["sns", "mns", "cns"]
     table: dict[tuple[str, str], dict[str, list[float]]] = {}
@@ -52,6 +59,7 @@ def main() -> None:
             f"trainer.max_epochs={args.epochs}",
             "trainer.enable_progress_bar=false",
             f"out_dir={args.out}",
+            *args.overrides,
         ]
         t0 = time.perf_counter()
         for seed in args.seeds:
@@ -84,17 +92,33 @@ def main() -> None:
                     row[f"{s}_{k}"] = [m[f"test_{s}_{k}"] for m in res["per_seed"]]
             print(f"{ds}: learned {model} {time.perf_counter() - t0:.0f} s", flush=True)
     header = " | ".join(f"{s.upper()} AUC | {s.upper()} AP" for s in samplers)
-    print(f"\n| dataset | method | {header} |")
-    print("|---|---|" + "---|" * (2 * len(samplers)))
+    lines = [f"| dataset | method | {header} |", "|---|---|" + "---|" * (2 * len(samplers))]
+    csv_rows = [
+        [
+            "dataset",
+            "method",
+            *[f"{s}_{k}_{m}" for s in samplers for k in ("auc", "ap") for m in ("mean", "std")],
+        ]
+    ]
     for (ds, method), row in table.items():
-        cells = []
+        cells, nums = [], []
         for s in samplers:
             for k in ("auc", "ap"):
                 v = np.array(row[f"{s}_{k}"])
                 cells.append(f"{v.mean():.3f} ± {v.std():.3f}")
-        print(f"| {ds} | {method} | " + " | ".join(cells) + " |")
-    print(f"\n(mean ± std over seeds {args.seeds}; test split; negatives 1:1 per sampler)")
+                nums += [f"{v.mean():.6f}", f"{v.std():.6f}"]
+        lines.append(f"| {ds} | {method} | " + " | ".join(cells) + " |")
+        csv_rows.append([ds, method, *nums])
+    lines.append(f"\n(mean ± std over seeds {args.seeds}; test split; negatives 1:1 per sampler)")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text("\n".join(lines) + "\n")
+    with open(out / "results.csv", "w", newline="") as f:
+        csv.writer(f).writerows(csv_rows)
+    print("\n" + "\n".join(lines))
+    print(f"wrote {out}/results.md, results.csv")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import sys
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ TRAINER_DEFAULTS: dict[str, Any] = {
     "accelerator": "cpu",
     "devices": 1,
     "strategy": "auto",
-    "enable_progress_bar": True,
+    "enable_progress_bar": None,  # None: on when the output is a terminal, off in logs and CI
     "log_every_n_steps": 1,
     "deterministic": False,
 }
@@ -261,6 +262,8 @@ def build_trainer(
         enable_version_counter=False,
     )
     kwargs.setdefault("enable_model_summary", False)
+    if kwargs.get("enable_progress_bar") is None:
+        kwargs["enable_progress_bar"] = sys.stderr.isatty()
     logger = make_logger(kwargs.pop("logger", "csv"), seed_dir)
     trainer = pl.Trainer(
         default_root_dir=str(seed_dir), logger=logger, callbacks=[ckpt, *(callbacks or [])], **kwargs

@@ -84,7 +84,16 @@ class NodeClassification(AdamModule):
 
 
 def num_classes_of(data: Hypergraph) -> int:
-    return int(data.get("num_classes") or int(data.y.max()) + 1)
+    """The number of classes; every label must lie in ``[0, num_classes)``."""
+    if data.get("y") is None:
+        raise ValueError("the dataset has no node labels (y); node-level tasks need them")
+    y = data.y
+    c = int(data.get("num_classes") or int(y.max()) + 1)
+    bad = ((y < 0) | (y >= c)).nonzero().view(-1)
+    if bad.numel():
+        v = int(bad[0])
+        raise ValueError(f"node {v} has label {int(y[v])}, outside [0, {c}) (num_classes = {c})")
+    return c
 
 
 def validate_node_sections(cfg: DictConfig) -> None:

@@ -1,0 +1,232 @@
+"""Hyperparameter search on validation accuracy:
+``python -m hypergraph.sweep config=PATH [key=value ...] --space KEY=V1,V2 ... --out FILE``.
+
+Each trial is the config (task defaults, the YAML file, the ``key=value`` overrides) with one
+value chosen for every ``--space`` key, run through :func:`hypergraph.train.run` on ``--seeds``
+(stdout quieted, in a temporary run folder that is removed afterwards).  A trial's score is its
+mean ``val_acc`` over the seeds (``--metric`` may name another ``val_*`` metric): test metrics
+are never read.  With ``--trials`` at least the grid size (or omitted) the whole grid runs;
+otherwise ``--trials`` distinct points are drawn at random with ``--search-seed``.  The best
+config (first among ties), with the chosen values and a header comment stating the search, is
+written to ``--out`` atomically; its ``seeds`` are the config's own, not the search seeds::
+
+    python -m hypergraph.sweep config=configs/zoo/hgnn_cocitation_cora.yaml trainer.max_epochs=200 \\
+        --space model.hidden_channels=64,256 optim.lr=0.01,0.001 --seeds 0 1 \\
+        --out configs/zoo/hgnn_cocitation_cora.yaml
+
+Put the ``key=value`` overrides before ``--space`` (which takes every argument up to the next
+option).  Space values are comma-separated and parsed as in overrides (``64`` is an int).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import logging
+import math
+import random
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from hypergraph.config import ConfigError, load_config
+from hypergraph.data.utils import atomic_write
+from hypergraph.train import known_errors, run
+
+__all__ = ["grid_points", "main", "parse_space", "quiet", "sweep"]
+
+
+def parse_space(items: Sequence[str]) -> dict[str, list[str]]:
+    """``["model.hidden_channels=64,128", "optim.lr=0.01"]`` → ``{key: ["64", "128"], ...}``."""
+    space: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        choices = [v.strip() for v in values.split(",") if v.strip()]
+        if not sep or not key or not choices:
+            raise ConfigError(f"--space {item!r}: expected KEY=V1,V2,... (e.g. optim.lr=0.01,0.001)")
+        if key in space:
+            raise ConfigError(f"--space names {key!r} twice")
+        if key in ("seeds", "run_dir", "resume") or key.startswith("test"):
+            raise ConfigError(f"--space cannot search {key!r}")
+        space[key] = list(dict.fromkeys(choices))
+    if not space:
+        raise ConfigError("--space is empty: give at least one KEY=V1,V2,...")
+    return space
+
+
+def grid_points(space: dict[str, list[str]], trials: int | None, seed: int = 0) -> list[dict[str, str]]:
+    """The whole grid when ``trials`` is ``None`` or at least its size, else ``trials`` distinct
+    points drawn uniformly with ``random.Random(seed)`` (grid order kept)."""
+    keys = list(space)
+    size = math.prod(len(space[k]) for k in keys)
+    if trials is not None and trials < 1:
+        raise ConfigError(f"--trials must be >= 1, got {trials}")
+    index = (
+        range(size)
+        if trials is None or trials >= size
+        else sorted(random.Random(seed).sample(range(size), trials))
+    )
+    points = []
+    for i in index:  # mixed-radix decoding: the grid is never materialised
+        point = {}
+        for k in reversed(keys):
+            i, j = divmod(i, len(space[k]))
+            point[k] = space[k][j]
+        points.append({k: point[k] for k in keys})
+    return points
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Stdout swallowed and Lightning's info lines (devices, checkpoint restores) silenced."""
+    loggers = [logging.getLogger(n) for n in ("lightning.pytorch", "lightning.fabric", "pytorch_lightning")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.WARNING)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def _choice_overrides(point: dict[str, str]) -> list[str]:
+    return [f"{k}={v}" for k, v in point.items()]
+
+
+def sweep(
+    config_path: str | None,
+    overrides: Sequence[str],
+    space: dict[str, list[str]],
+    trials: int | None = None,
+    seeds: Sequence[int] = (0,),
+    search_seed: int = 0,
+    metric: str = "val_acc",
+    verbose: bool = True,
+) -> dict[str, Any]:
+    """Run every trial; return ``{"best": point, "best_score", "trials": [(point, mean, std)], ...}``."""
+    if not metric.startswith("val_"):
+        raise ConfigError(
+            f"--metric must be a validation metric (val_*), got {metric!r}: never select on test"
+        )
+    points = grid_points(space, trials, search_seed)
+    seed_list = f"seeds=[{','.join(str(int(s)) for s in seeds)}]"
+    results: list[tuple[dict[str, str], float, float]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="hypergraph-sweep-"))
+    try:
+        for i, point in enumerate(points):
+            extra = [*_choice_overrides(point), seed_list, f"run_dir={tmp / f'trial_{i}'}", "logger=none"]
+            cfg = load_config(config_path, [*overrides, *extra])
+            if "trainer" in cfg:
+                cfg.trainer.enable_progress_bar = False
+            t = time.perf_counter()
+            with quiet():
+                res = run(cfg)
+            if metric not in res["summary"]:
+                raise ConfigError(
+                    f"task {cfg.task!r} reports no {metric!r}; it reports {list(res['summary'])}"
+                )
+            s = res["summary"][metric]
+            results.append((point, float(s["mean"]), float(s["std"])))
+            if verbose:
+                what = " ".join(_choice_overrides(point))
+                print(f"trial {i + 1}/{len(points)}  {what}  {metric} {s['mean']:.4f} ± {s['std']:.4f}"
+                      f"  ({time.perf_counter() - t:.0f} s)", flush=True)  # fmt: skip
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    best = max(range(len(results)), key=lambda j: (results[j][1], -j))  # first among ties
+    return {
+        "best": results[best][0],
+        "best_score": results[best][1],
+        "best_std": results[best][2],
+        "trials": results,
+        "grid_size": math.prod(len(v) for v in space.values()),
+        "metric": metric,
+    }
+
+
+def write_best(
+    out: str | Path,
+    config_path: str | None,
+    overrides: Sequence[str],
+    result: dict[str, Any],
+    command: str,
+    space: dict[str, list[str]],
+    seeds: Sequence[int],
+    search_seed: int,
+) -> None:
+    """The best config (interpolations such as ``${oc.env:...}`` kept) with a header, atomically."""
+    cfg = load_config(config_path, [*overrides, *_choice_overrides(result["best"])])
+    n, size, metric = len(result["trials"]), result["grid_size"], result["metric"]
+    kind = (
+        "full grid" if n == size else f"random search (search seed {search_seed}), {n} of {size} grid points"
+    )
+    lines = [
+        f"# Chosen by: {command}",
+        f"# Search: {kind}; seeds {list(seeds)}; score = mean {metric} over those seeds (test never read).",
+        "# Space: " + "; ".join(f"{k} in {{{', '.join(v)}}}" for k, v in space.items()),
+        f"# Best: {' '.join(_choice_overrides(result['best']))}"
+        f" -> {metric} {result['best_score']:.4f} ± {result['best_std']:.4f}",
+        f"# Trials ({metric} mean ± std):",
+        *(f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}" for p, m, s in result["trials"]),
+        f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config_path or '(task defaults)'}"
+        + (f", overrides: {' '.join(overrides)}" if overrides else ""),
+    ]
+    text = "\n".join(lines) + "\n" + OmegaConf.to_yaml(cfg)
+    with atomic_write(out, "w") as f:
+        f.write(text)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m hypergraph.sweep",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("args", nargs="*", help="config=PATH and key=value overrides (before --space)")
+    p.add_argument("--space", nargs="+", required=True, metavar="KEY=V1,V2", help="the choices to search")
+    p.add_argument("--trials", type=int, default=None, help="random points to try (default: the whole grid)")
+    p.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds each trial runs (default 0)")
+    p.add_argument("--search-seed", type=int, default=0, help="seed of the random draw of grid points")
+    p.add_argument("--metric", default="val_acc", help="validation metric to maximise (default val_acc)")
+    p.add_argument("--out", default=None, help="where to write the best config (YAML)")
+    return p.parse_intermixed_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(argv)
+    try:
+        config_path, overrides = None, []
+        for a in args.args:
+            if a.startswith("config="):
+                config_path = a.split("=", 1)[1]
+            elif "=" in a:
+                overrides.append(a)
+            else:
+                raise ConfigError(f"cannot parse argument {a!r}: expected config=PATH or key=value")
+        space = parse_space(args.space)
+        res = sweep(config_path, overrides, space, args.trials, args.seeds, args.search_seed, args.metric)
+        best = " ".join(_choice_overrides(res["best"]))
+        print(f"best: {best}  {res['metric']} {res['best_score']:.4f} ± {res['best_std']:.4f}")
+        if args.out:
+            command = "python -m hypergraph.sweep " + " ".join(shlex.quote(a) for a in argv)
+            write_best(args.out, config_path, overrides, res, command, space, args.seeds, args.search_seed)
+            print(f"wrote {args.out}")
+    except known_errors() as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
