@@ -135,6 +135,13 @@ def validate_dataset(dataset_cfg: DictConfig) -> None:
     check_kwargs(loader, kwargs, f"dataset '{name}'")
 
 
+def validate_sections(cfg: DictConfig) -> None:
+    """Check the ``dataset``, ``model`` and ``trainer`` sections every model-training task has."""
+    validate_dataset(cfg.dataset)
+    model_class(cfg.model)
+    validate_trainer(cfg.trainer)
+
+
 def load_dataset(dataset_cfg: DictConfig | dict) -> Any:
     """Load ``dataset.name`` with the other keys of the section as the loader's arguments."""
     from hypergraph.datasets import load_dataset as load

@@ -58,10 +58,8 @@ from hypergraph.tasks.base import (
     defaults,
     fit_then_test,
     load_dataset,
-    model_class,
     seed_everything,
-    validate_dataset,
-    validate_trainer,
+    validate_sections,
 )
 
 log = logging.getLogger(__name__)
@@ -173,9 +171,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def validate(cfg: DictConfig) -> None:
-    validate_dataset(cfg.dataset)
-    model_class(cfg.model)
-    validate_trainer(cfg.trainer)
+    validate_sections(cfg)
     if not 0 < cfg.test_q < cfg.test_end <= 100:
         raise ValueError(f"need 0 < test_q < test_end <= 100, got {cfg.test_q}, {cfg.test_end}")
     if len(cfg.train_windows) == 0:

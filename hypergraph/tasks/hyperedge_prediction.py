@@ -29,10 +29,8 @@ from hypergraph.tasks.base import (
     defaults,
     fit_then_test,
     load_dataset,
-    model_class,
     seed_everything,
-    validate_dataset,
-    validate_trainer,
+    validate_sections,
 )
 
 
@@ -165,9 +163,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def validate(cfg: DictConfig) -> None:
-    validate_dataset(cfg.dataset)
-    model_class(cfg.model)
-    validate_trainer(cfg.trainer)
+    validate_sections(cfg)
     for name in [*cfg.negatives.train, *cfg.negatives.eval]:
         check_choice(name, SAMPLERS, "negative sampler")
     check_choice(cfg.features.kind, FEATURE_KINDS, "features.kind")

@@ -15,9 +15,8 @@ from hypergraph.tasks.base import (
     build_model,
     defaults,
     fit_then_test,
-    model_class,
     seed_everything,
-    validate_trainer,
+    validate_sections,
 )
 from hypergraph.tasks.base_node import (
     NODE_DEFAULTS,
@@ -37,8 +36,7 @@ DEFAULTS: dict[str, Any] = {
 
 def validate(cfg: DictConfig) -> None:
     validate_node_sections(cfg)
-    model_class(cfg.model)
-    validate_trainer(cfg.trainer)
+    validate_sections(cfg)
 
 
 def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> dict[str, float]:
