@@ -1,21 +1,19 @@
 """Hyperparameter search on validation accuracy:
 ``python -m hypergraph.sweep config=PATH [key=value ...] --space KEY=V1,V2 ... --out FILE``.
 
-Each trial is the config (task defaults, the YAML file, the ``key=value`` overrides) with one
-value chosen for every ``--space`` key, run through :func:`hypergraph.train.run` on ``--seeds``
-(stdout quieted, in a temporary run folder that is removed afterwards).  A trial's score is its
-mean ``val_acc`` over the seeds (``--metric`` may name another ``val_*`` metric): test metrics
-are never read.  With ``--trials`` at least the grid size (or omitted) the whole grid runs;
-otherwise ``--trials`` distinct points are drawn at random with ``--search-seed``.  The best
-config (first among ties), with the chosen values and a header comment stating the search, is
-written to ``--out`` atomically; its ``seeds`` are the config's own, not the search seeds::
+A trial is the config (task defaults, YAML file, overrides) with one value per ``--space`` key,
+run by :func:`hypergraph.train.run` on ``--seeds`` (quietly, in a temporary run folder).  Its
+score is the mean ``val_acc`` over the seeds (``--metric``: another ``val_*``); test metrics are
+never read.  Without ``--trials`` (or with at least the grid size) the whole grid runs, else
+``--trials`` distinct points drawn with ``--search-seed``.  The best config (first among ties)
+goes to ``--out`` atomically, with a header stating the search; its seeds are the config's own::
 
     python -m hypergraph.sweep config=configs/zoo/hgnn_cocitation_cora.yaml trainer.max_epochs=200 \\
         --space model.hidden_channels=64,256 optim.lr=0.01,0.001 --seeds 0 1 \\
         --out configs/zoo/hgnn_cocitation_cora.yaml
 
-Put the ``key=value`` overrides before ``--space`` (which takes every argument up to the next
-option).  Space values are comma-separated and parsed as in overrides (``64`` is an int).
+Overrides go before ``--space`` (which takes every argument up to the next option); space
+values are comma-separated and parsed as overrides are (``64`` is an int).
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ from omegaconf import OmegaConf
 from hypergraph.config import ConfigError, load_config
 from hypergraph.data.utils import atomic_write
 from hypergraph.train import known_errors, run
+from hypergraph.train import parse_args as parse_runner_args
 
 __all__ = ["grid_points", "main", "parse_space", "quiet", "sweep"]
 
@@ -69,11 +68,8 @@ def grid_points(space: dict[str, list[str]], trials: int | None, seed: int = 0) 
     size = math.prod(len(space[k]) for k in keys)
     if trials is not None and trials < 1:
         raise ConfigError(f"--trials must be >= 1, got {trials}")
-    index = (
-        range(size)
-        if trials is None or trials >= size
-        else sorted(random.Random(seed).sample(range(size), trials))
-    )
+    full = trials is None or trials >= size
+    index = range(size) if full else sorted(random.Random(seed).sample(range(size), trials))
     points = []
     for i in index:  # mixed-radix decoding: the grid is never materialised
         point = {}
@@ -115,9 +111,7 @@ def sweep(
 ) -> dict[str, Any]:
     """Run every trial; return ``{"best": point, "best_score", "trials": [(point, mean, std)], ...}``."""
     if not metric.startswith("val_"):
-        raise ConfigError(
-            f"--metric must be a validation metric (val_*), got {metric!r}: never select on test"
-        )
+        raise ConfigError(f"--metric must be a validation metric (val_*), not {metric!r}")
     points = grid_points(space, trials, search_seed)
     seed_list = f"seeds=[{','.join(str(int(s)) for s in seeds)}]"
     results: list[tuple[dict[str, str], float, float]] = []
@@ -132,9 +126,7 @@ def sweep(
             with quiet():
                 res = run(cfg)
             if metric not in res["summary"]:
-                raise ConfigError(
-                    f"task {cfg.task!r} reports no {metric!r}; it reports {list(res['summary'])}"
-                )
+                raise ConfigError(f"task {cfg.task!r} reports no {metric!r}, only {list(res['summary'])}")
             s = res["summary"][metric]
             results.append((point, float(s["mean"]), float(s["std"])))
             if verbose:
@@ -144,41 +136,27 @@ def sweep(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     best = max(range(len(results)), key=lambda j: (results[j][1], -j))  # first among ties
-    return {
-        "best": results[best][0],
-        "best_score": results[best][1],
-        "best_std": results[best][2],
-        "trials": results,
-        "grid_size": math.prod(len(v) for v in space.values()),
-        "metric": metric,
-    }
+    size, n = math.prod(len(v) for v in space.values()), len(results)
+    search = "full grid" if n == size else f"random search (search seed {search_seed}), {n} of {size} points"
+    point, mean, std = results[best]
+    return {"best": point, "best_score": mean, "best_std": std, "trials": results, "metric": metric,
+            "space": space, "seeds": list(seeds), "search": search}  # fmt: skip
 
 
-def write_best(
-    out: str | Path,
-    config_path: str | None,
-    overrides: Sequence[str],
-    result: dict[str, Any],
-    command: str,
-    space: dict[str, list[str]],
-    seeds: Sequence[int],
-    search_seed: int,
-) -> None:
+def write_best(out: str | Path, config: str | None, overrides: Sequence[str], res: dict, cmd: str) -> None:
     """The best config (interpolations such as ``${oc.env:...}`` kept) with a header, atomically."""
-    cfg = load_config(config_path, [*overrides, *_choice_overrides(result["best"])])
-    n, size, metric = len(result["trials"]), result["grid_size"], result["metric"]
-    kind = (
-        "full grid" if n == size else f"random search (search seed {search_seed}), {n} of {size} grid points"
-    )
+    cfg = load_config(config, [*overrides, *_choice_overrides(res["best"])])
+    metric = res["metric"]
     lines = [
-        f"# Chosen by: {command}",
-        f"# Search: {kind}; seeds {list(seeds)}; score = mean {metric} over those seeds (test never read).",
-        "# Space: " + "; ".join(f"{k} in {{{', '.join(v)}}}" for k, v in space.items()),
-        f"# Best: {' '.join(_choice_overrides(result['best']))}"
-        f" -> {metric} {result['best_score']:.4f} ± {result['best_std']:.4f}",
+        f"# Chosen by: {cmd}",
+        f"# Search: {res['search']}; seeds {res['seeds']}; score = mean {metric} over those seeds"
+        " (test never read).",
+        "# Space: " + "; ".join(f"{k} in {{{', '.join(v)}}}" for k, v in res["space"].items()),
+        f"# Best: {' '.join(_choice_overrides(res['best']))}"
+        f" -> {metric} {res['best_score']:.4f} ± {res['best_std']:.4f}",
         f"# Trials ({metric} mean ± std):",
-        *(f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}" for p, m, s in result["trials"]),
-        f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config_path or '(task defaults)'}"
+        *(f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}" for p, m, s in res["trials"]),
+        f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config or '(task defaults)'}"
         + (f", overrides: {' '.join(overrides)}" if overrides else ""),
     ]
     text = "\n".join(lines) + "\n" + OmegaConf.to_yaml(cfg)
@@ -187,11 +165,8 @@ def write_best(
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m hypergraph.sweep",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = argparse.ArgumentParser(prog="python -m hypergraph.sweep", description=__doc__, formatter_class=fmt)
     p.add_argument("args", nargs="*", help="config=PATH and key=value overrides (before --space)")
     p.add_argument("--space", nargs="+", required=True, metavar="KEY=V1,V2", help="the choices to search")
     p.add_argument("--trials", type=int, default=None, help="random points to try (default: the whole grid)")
@@ -206,21 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
     try:
-        config_path, overrides = None, []
-        for a in args.args:
-            if a.startswith("config="):
-                config_path = a.split("=", 1)[1]
-            elif "=" in a:
-                overrides.append(a)
-            else:
-                raise ConfigError(f"cannot parse argument {a!r}: expected config=PATH or key=value")
+        config_path, overrides, _ = parse_runner_args(args.args)
         space = parse_space(args.space)
         res = sweep(config_path, overrides, space, args.trials, args.seeds, args.search_seed, args.metric)
         best = " ".join(_choice_overrides(res["best"]))
         print(f"best: {best}  {res['metric']} {res['best_score']:.4f} ± {res['best_std']:.4f}")
         if args.out:
             command = "python -m hypergraph.sweep " + " ".join(shlex.quote(a) for a in argv)
-            write_best(args.out, config_path, overrides, res, command, space, args.seeds, args.search_seed)
+            write_best(args.out, config_path, overrides, res, command)
             print(f"wrote {args.out}")
     except known_errors() as err:
         print(f"error: {err}", file=sys.stderr)

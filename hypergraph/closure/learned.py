@@ -29,6 +29,8 @@ CLASSIC_SCORES = (
     "harm_mean", "geom_mean", "arith_mean", "min", "max", "common", "jaccard", "adamic_adar",
     "proj_graph_PA", "simplex_PA", "UPKatz", "WPKatz", "UPPR", "WPPR",
 )  # fmt: skip
+FEATURE_BITS = 34  # significant bits kept of each raw triangle feature (round_mantissa)
+WIDE_DIGITS = 6  # significant decimal digits kept of the wide part's logistic regression
 
 
 @dataclass
@@ -133,7 +135,18 @@ def triangle_features(
     parts += [SCORES[name](task)[:, None] for name in scores]
     parts.append(decayed_weights(task, taus))
     raw = np.concatenate(parts, axis=1).astype(np.float64)
-    return np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0)
+    return round_mantissa(np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0))
+
+
+def round_mantissa(x: np.ndarray, bits: int = FEATURE_BITS) -> np.ndarray:
+    """``x`` rounded to ``bits`` significant binary digits (34 ≈ 10 decimal digits).
+
+    The features are ranked (:func:`_quantiles`) and fed to a selection step, so a last-bit
+    difference (a SIMD ``exp`` or ``log``, the summation order of a BLAS call, ARPACK's Katz)
+    could break or make a tie and move the selected model.  Rounding far above float64's
+    resolution makes such noise vanish unless a value lies within it of a rounding boundary."""
+    m, e = np.frexp(np.asarray(x, dtype=np.float64))
+    return np.ldexp(np.round(m * 2.0**bits) / 2.0**bits, e)
 
 
 @dataclass
@@ -182,6 +195,13 @@ def mean_rel_ap(pairs: list[tuple[Tensor, Tensor]], empty: float) -> tuple[float
     return tuple(float(np.nanmean(c)) if np.isfinite(c).any() else empty for c in res.T)
 
 
+def _round_sig(x: np.ndarray, digits: int) -> np.ndarray:
+    """``x`` rounded to ``digits`` significant decimal digits."""
+    x = np.asarray(x, dtype=np.float64)
+    mag = np.floor(np.log10(np.abs(np.where(x == 0, 1.0, x))))
+    return np.round(x / 10.0**mag, digits - 1) * 10.0**mag
+
+
 def select_wide(
     train: list[ClosureBundle], val: list[ClosureBundle], mode: str, Cs: list[float], seed: int
 ) -> tuple[Tensor, float, str, dict[str, float]]:
@@ -192,6 +212,7 @@ def select_wide(
     ``C`` (``"logreg"`` or ``"auto"``; scikit-learn, L-BFGS).  Returns ``(weight [1, F + 1],
     bias, chosen name, {candidate: validation relative AP})``."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     num = train[0].feats.size(1) + 1
     cands: dict[str, tuple[Tensor, float]] = {}
@@ -200,13 +221,19 @@ def select_wide(
         w[0, -1] = 1.0
         cands["prior"] = (w, 0.0)
     if mode in ("logreg", "auto"):
-        x = torch.cat([_wide_inputs(b) for b in train]).numpy()
+        x = torch.cat([_wide_inputs(b) for b in train]).double().numpy()
         y = torch.cat([b.label_true[b.rows] for b in train]).numpy()
         if y.all() or not y.any():
             raise ValueError("the training windows have a single class; change train_windows")
         for C in Cs:
-            lr = LogisticRegression(C=float(C), max_iter=5000, random_state=seed).fit(x, y)
-            cands[f"logreg_C{C:g}"] = (torch.from_numpy(lr.coef_).float(), float(lr.intercept_[0]))
+            # float64, a tight tolerance and one BLAS thread: the (strictly convex) optimum is
+            # then reached to far below WIDE_DIGITS, whatever OMP_NUM_THREADS is; with the
+            # default tol=1e-4 on float32 input, L-BFGS stopped at a point that moved the
+            # weights by up to 0.05 between one and two OpenBLAS threads
+            with threadpool_limits(1):
+                lr = LogisticRegression(C=float(C), tol=1e-10, max_iter=20000, random_state=seed).fit(x, y)
+            coef = _round_sig(np.concatenate([lr.coef_.ravel(), lr.intercept_]), WIDE_DIGITS)
+            cands[f"logreg_C{C:g}"] = (torch.from_numpy(coef[None, :-1]).float(), float(coef[-1]))
 
     def val_ap(w: Tensor, c: float) -> float:
         pairs = [(b.label_true[b.rows], (_wide_inputs(b) @ w.T).view(-1) + c) for b in val]

@@ -11,7 +11,9 @@ Nothing here materialises a dense ``N x N`` or ``N x M`` matrix.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,13 +23,18 @@ from torch_geometric.utils import scatter
 
 OPERATORS = ("hgnn", "hgnnp")
 
-warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
-warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly disabled")
+
+@contextlib.contextmanager
+def _quiet_csr() -> Iterator[None]:
+    """Silence torch's "CSR support is in beta" / "invariant checks disabled" notices where we
+    build CSR tensors (locally: no global warning filter is installed)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+        warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly disabled")
+        yield
 
 
-def _weight(
-    hyperedge_weight: Tensor | None, num_hyperedges: int, like: Tensor, dtype: torch.dtype
-) -> Tensor:
+def _weight(hyperedge_weight: Tensor | None, num_hyperedges: int, like: Tensor, dtype: torch.dtype) -> Tensor:
     if hyperedge_weight is None:
         return torch.ones(num_hyperedges, device=like.device, dtype=dtype)
     return hyperedge_weight.to(dtype)
@@ -103,13 +110,12 @@ def incidence_matrix(
     """The incidence matrix ``H`` (``[N, M]``) as a torch sparse tensor (CSR by default)."""
     if values is None:
         values = torch.ones(hyperedge_index.size(1), device=hyperedge_index.device)
-    coo = torch.sparse_coo_tensor(
-        hyperedge_index, values, (num_nodes, num_hyperedges)
-    ).coalesce()
+    coo = torch.sparse_coo_tensor(hyperedge_index, values, (num_nodes, num_hyperedges)).coalesce()
     if layout == torch.sparse_coo:
         return coo
     if layout == torch.sparse_csr:
-        return coo.to_sparse_csr()
+        with _quiet_csr():
+            return coo.to_sparse_csr()
     raise ValueError(f"unsupported layout {layout}; use torch.sparse_csr or torch.sparse_coo")
 
 
@@ -118,16 +124,13 @@ def incidence_scipy(
 ) -> sp.csr_matrix:
     """The incidence matrix ``H`` (``[N, M]``) as a :class:`scipy.sparse.csr_matrix`."""
     hi = hyperedge_index.detach().cpu().numpy()
-    val = (
-        np.ones(hi.shape[1], dtype=np.float32)
-        if values is None
-        else values.detach().cpu().numpy()
-    )
+    val = np.ones(hi.shape[1], dtype=np.float32) if values is None else values.detach().cpu().numpy()
     return sp.csr_matrix((val, (hi[0], hi[1])), shape=(num_nodes, num_hyperedges))
 
 
 def _csr(rows: Tensor, cols: Tensor, vals: Tensor, shape: tuple[int, int]) -> Tensor:
-    return torch.sparse_coo_tensor(torch.stack([rows, cols]), vals, shape).coalesce().to_sparse_csr()
+    with _quiet_csr():
+        return torch.sparse_coo_tensor(torch.stack([rows, cols]), vals, shape).coalesce().to_sparse_csr()
 
 
 class _FactoredMatmul(torch.autograd.Function):

@@ -166,7 +166,7 @@ def partition_quality(hyperedge_index: Tensor, part: Tensor, num_hyperedges: int
     ``1 / num_parts``).  Vectorised; ``1.0`` when no hyperedge has two members."""
     v, e = hyperedge_index[0], hyperedge_index[1]
     num_parts = int(part.max()) + 1 if part.numel() else 1
-    cnt = torch.bincount(e * num_parts + part[v], minlength=num_hyperedges * num_parts).double()
+    cnt = torch.unique(e * num_parts + part[v], return_counts=True)[1].double()  # sparse: no M x P
     size = torch.bincount(e, minlength=num_hyperedges).double()
     total = float((size * (size - 1)).sum())
     return 1.0 if total == 0 else float((cnt * (cnt - 1)).sum()) / total

@@ -4,7 +4,29 @@ decoder (the model of the ``higher_order_link_prediction`` task)."""
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
+
+
+class _LayerNorm(torch.nn.Module):
+    """Layer normalisation whose backward does not depend on the CPU thread count.
+
+    Same parameters (``weight``, ``bias``) and output as :class:`torch.nn.LayerNorm`, but the
+    affine part is applied after an affine-free ``F.layer_norm``: the parameter gradients are
+    then column sums, which torch reduces in a thread-independent order, while the fused
+    LayerNorm backward splits the row reduction between threads (so its last bits, and after
+    many epochs the checkpoint selected, depended on ``torch.set_num_threads``)."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(channels))
+        self.bias = torch.nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.layer_norm(x, self.weight.shape) * self.weight + self.bias
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.weight.numel()})"
 
 
 class TriangleScorer(torch.nn.Module):
@@ -31,7 +53,7 @@ class TriangleScorer(torch.nn.Module):
         self.wide = torch.nn.Linear(num_feats + 1, 1)
         self.mlp = torch.nn.Sequential(
             torch.nn.Linear(2 * hidden + num_feats, hidden),
-            torch.nn.LayerNorm(hidden),  # bounded activations: the zero-initialised last layer
+            _LayerNorm(hidden),  # bounded activations: the zero-initialised last layer
             torch.nn.ReLU(),  # then moves the logit by O(lr) per step, not O(lr * |h|)
             torch.nn.Dropout(dropout),
             torch.nn.Linear(hidden, 1),
@@ -65,7 +87,9 @@ class TriangleScorer(torch.nn.Module):
         if self.emb is not None:
             x = torch.cat([x, self.emb.weight], dim=1)
         z = self.encoder(x, hyperedge_index, hyperedge_weight, num_hyperedges)
-        m = z[tri]  # [T, 3, H]
+        # index_select, not z[tri]: its backward (index_add) sums in a fixed order, while the
+        # advanced-indexing backward's accumulation depends on the thread count
+        m = z.index_select(0, tri.reshape(-1)).view(-1, 3, z.size(1))  # [T, 3, H]
         deep = self.mlp(torch.cat([m.mean(1), m.max(1).values, qfeats], dim=1)).view(-1)
         return self.wide_score(feats, prior) + deep
 
