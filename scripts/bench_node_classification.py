@@ -224,6 +224,10 @@ def run_cell(model: str, dataset: str, split: str, args: argparse.Namespace, ove
     return row
 
 
+def _seeds(n: int) -> str:
+    return f"{n} seed{'s' if n != 1 else ''}"
+
+
 def markdown(rows: list[dict], args: argparse.Namespace) -> str:
     splits = len({r["split"] for r in rows}) > 1
     head = (
@@ -231,7 +235,7 @@ def markdown(rows: list[dict], args: argparse.Namespace) -> str:
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
-        ours = f"{r['mean']:.2f} ± {r['std']:.2f} ({r['n']} seeds)" if r["n"] else f"failed: {r['error']}"
+        ours = f"{r['mean']:.2f} ± {r['std']:.2f} ({_seeds(r['n'])})" if r["n"] else f"failed: {r['error']}"
         cfg = r["config"] + (" (recipe, no search)" if r["source"] == "recipe" else "")
         split = f" {r['split']} |" if splits else ""
         lines.append(f"| {r['dataset']} | {r['model']} |{split} {ours} | {r['paper']} | {cfg} |")
@@ -278,8 +282,14 @@ def write_results(rows: list[dict], args: argparse.Namespace) -> None:
         fig_rows = [{k: v for k, v in r.items() if k != "split"} for r in fig_rows]
     if fig_rows:
         fig = benchmark_figure(
-            fig_rows, title=f"Node classification, AllSet protocol ({len(args.seeds)} seeds)"
+            fig_rows, title=f"Node classification, AllSet protocol ({_seeds(len(args.seeds))})"
         )
+        per_panel = max(sum(r["dataset"] == d for r in fig_rows) for d in {r["dataset"] for r in fig_rows})
+        if per_panel > 6:  # many models: a wider figure, slanted names
+            w, h = fig.get_size_inches()
+            fig.set_size_inches(w * per_panel / 6, h + 0.6)
+            for ax in fig.axes:
+                ax.tick_params(axis="x", labelrotation=45)
         fig.savefig(out / "results.png", dpi=120)
 
 
@@ -299,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 row = run_cell(model, ds, split, args, overrides)
                 rows.append(row)
                 res = (
-                    f"test_acc {row['mean']:.2f} ± {row['std']:.2f} ({row['n']} seeds)"
+                    f"test_acc {row['mean']:.2f} ± {row['std']:.2f} ({_seeds(row['n'])})"
                     if row["n"]
                     else row["error"]
                 )

@@ -311,7 +311,13 @@ def main() -> None:
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--batch-size", type=int, default=1024)
     p.add_argument("--num-neighbors", default="[[3, 3], [3, 3]]", help="JSON, one entry per hop")
-    p.add_argument("--degrees", choices=["full", "local"], default="local", help="neighbour batches' degrees")
+    p.add_argument(
+        "--degrees",
+        choices=["full", "local"],
+        default="local",
+        help="neighbour batches: the batch's own degrees (local; better with binding fan-outs) or the "
+        "full-graph ones (exact with whole neighbourhoods)",
+    )
     p.add_argument("--part-size", type=int, default=2000, help="nodes per partition (cluster)")
     p.add_argument("--parts-per-batch", type=int, default=10)
     p.add_argument("--partition", default="auto", choices=["auto", "metis", "bfs", "random"])

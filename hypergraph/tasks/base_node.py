@@ -5,22 +5,41 @@ the node-classification LightningModule that trains every node model (and LightH
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import lightning.pytorch as pl
 import torch
 import torch.nn.functional as F
-from omegaconf import DictConfig
+from omegaconf import DictConfig, ListConfig
 from torch import Tensor
+from torch.utils.data import DataLoader
 from torchmetrics.classification import MulticlassAccuracy
 
 from hypergraph.data.features import FEATURE_KINDS, structural_features
 from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.data.splits import fixed_split, per_class_split, random_split
 from hypergraph.data.transforms import add_singleton_hyperedges, remove_duplicate_hyperedges
-from hypergraph.tasks.base import AdamModule, check_choice, load_dataset, validate_dataset
+from hypergraph.tasks.base import (
+    AdamModule,
+    FullBatchDataModule,
+    check_choice,
+    load_dataset,
+    validate_dataset,
+)
 
 SPLIT_KINDS = ("random", "per_class", "fixed")
+LOADER_KINDS = ("full", "neighbor", "cluster")
 SELF_LOOP_MODES = ("none", "isolated", "missing", "all")
+
+LOADER_DEFAULTS: dict[str, Any] = {
+    "kind": "full",  # full | neighbor (HypergraphNeighborLoader) | cluster (HypergraphClusterLoader)
+    "batch_size": 256,  # neighbor: seed (training) nodes per batch
+    "num_neighbors": [10, 10],  # neighbor: per hop, k (or [k_e, k_v]); -1 = all
+    "num_parts": 32,  # cluster: partitions of the nodes
+    "parts_per_batch": 4,  # cluster: partitions per batch
+    "partition": "auto",  # cluster: metis (pymetis), bfs (no extra package), random, auto
+}
 
 NODE_DEFAULTS: dict[str, Any] = {
     "dataset": {"name": "synthetic_hsbm"},
@@ -58,6 +77,7 @@ class NodeClassification(AdamModule):
         self.val_acc = MulticlassAccuracy(num_classes, average="micro")
         self.test_acc = MulticlassAccuracy(num_classes, average="micro")
         self.test_predictions: Tensor | None = None
+        self._seen, self._t0 = 0, time.perf_counter()
 
     def forward(self, data: Hypergraph) -> Tensor:
         return self.model(data.x, data.hyperedge_index, data.get("hyperedge_weight"), data.num_hyperedges)
@@ -74,7 +94,20 @@ class NodeClassification(AdamModule):
         return loss
 
     def training_step(self, data: Hypergraph, batch_idx: int) -> Tensor:
+        if data.get("n_id") is not None and data.get("part_id") is None:  # neighbour batch: seeds first
+            mask = torch.zeros(data.num_nodes, dtype=torch.bool, device=data.y.device)
+            mask[: int(data.batch_size)] = True
+            self._seen += int(data.batch_size)
+            return self._step(data, mask, self.train_acc, "train")
+        self._seen += int(data.train_mask.sum())
         return self._step(data, data.train_mask, self.train_acc, "train")
+
+    def on_train_epoch_start(self) -> None:
+        self._seen, self._t0 = 0, time.perf_counter()
+
+    def on_train_epoch_end(self) -> None:
+        rate = self._seen / max(time.perf_counter() - self._t0, 1e-9)
+        self.log("train_seeds_per_s", rate, batch_size=1, sync_dist=True, reduce_fx="sum")
 
     def validation_step(self, data: Hypergraph, batch_idx: int) -> None:
         self._step(data, data.val_mask, self.val_acc, "val")
@@ -97,8 +130,10 @@ def num_classes_of(data: Hypergraph) -> int:
 
 
 def validate_node_sections(cfg: DictConfig) -> None:
-    """Check the ``dataset``, ``features``, ``preprocess`` and ``split`` sections."""
+    """Check the ``dataset``, ``features``, ``preprocess``, ``split`` (and ``loader``) sections."""
     validate_dataset(cfg.dataset)
+    if "loader" in cfg:
+        check_choice(cfg.loader.kind, LOADER_KINDS, "loader.kind")
     check_choice(cfg.split.kind, SPLIT_KINDS, "split.kind")
     check_choice(cfg.features.kind, FEATURE_KINDS, "features.kind")
     check_choice(cfg.preprocess.self_loops, SELF_LOOP_MODES, "preprocess.self_loops")
@@ -156,3 +191,62 @@ def prepare_node_data(cfg: DictConfig, seed: int) -> Hypergraph:
         if key in data:
             del data[key]
     return data
+
+
+class NodeDataModule(pl.LightningDataModule):
+    """Training batches as ``loader.kind`` says — the whole hypergraph (``full``), neighbour
+    samples around the training nodes (``neighbor``), or unions of node partitions
+    (``cluster``) — and the whole hypergraph for validation and test.
+
+    Under DDP each rank draws its own seed nodes (every ``world_size``-th training node from its
+    rank) or its own partitions; metrics are reduced across ranks by torchmetrics.
+    """
+
+    def __init__(self, data: Hypergraph, loader_cfg: DictConfig | None, seed: int) -> None:
+        super().__init__()
+        self.data, self.cfg, self.seed = data, loader_cfg, int(seed)
+        self.kind = "full" if loader_cfg is None else loader_cfg.kind
+
+    def _full(self) -> DataLoader:
+        return FullBatchDataModule(self.data).train_dataloader()
+
+    def _rank(self) -> tuple[int, int]:
+        t = self.trainer
+        return (int(t.global_rank), int(t.world_size)) if t is not None else (0, 1)
+
+    def train_dataloader(self) -> DataLoader:
+        from hypergraph.loader import HypergraphClusterLoader, HypergraphNeighborLoader
+
+        rank, world = self._rank()
+        c = self.cfg
+        if self.kind == "neighbor":
+            seeds = self.data.train_mask.nonzero().view(-1)[rank::world]
+            nn = [list(k) if isinstance(k, (list, tuple, ListConfig)) else int(k) for k in c.num_neighbors]
+            return HypergraphNeighborLoader(
+                self.data,
+                nn,
+                batch_size=int(c.batch_size),
+                shuffle=True,
+                input_nodes=seeds,
+                seed=self.seed + rank,
+            )
+        if self.kind == "cluster":
+            loader = HypergraphClusterLoader(
+                self.data, int(c.num_parts), int(c.parts_per_batch), shuffle=True, seed=self.seed,
+                method=str(c.partition),
+            )  # fmt: skip
+            if world > 1:
+                raise ValueError(
+                    "loader.kind=cluster does not split partitions across DDP ranks yet; use neighbor"
+                )
+            return loader
+        return self._full()
+
+    def val_dataloader(self) -> DataLoader:
+        return self._full()
+
+    def test_dataloader(self) -> DataLoader:
+        return self._full()
+
+    def transfer_batch_to_device(self, batch: Any, device: torch.device, dataloader_idx: int) -> Any:
+        return batch.to(device)

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from hypergraph.tasks.base import (
     TRAINER_DEFAULTS,
-    FullBatchDataModule,
     TaskSpec,
     build_model,
     defaults,
@@ -19,8 +18,10 @@ from hypergraph.tasks.base import (
     validate_sections,
 )
 from hypergraph.tasks.base_node import (
+    LOADER_DEFAULTS,
     NODE_DEFAULTS,
     NodeClassification,
+    NodeDataModule,
     num_classes_of,
     prepare_node_data,
     validate_node_sections,
@@ -28,6 +29,7 @@ from hypergraph.tasks.base_node import (
 
 DEFAULTS: dict[str, Any] = {
     **NODE_DEFAULTS,
+    "loader": LOADER_DEFAULTS,
     "model": {"name": "hgnn", "hidden_channels": 64, "num_layers": 2, "dropout": 0.5},
     "optim": {"lr": 0.01, "weight_decay": 5e-4},
     "trainer": dict(TRAINER_DEFAULTS, max_epochs=100),
@@ -44,9 +46,12 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
     data = prepare_node_data(cfg, seed)
     num_classes = num_classes_of(data)
     seed_everything(seed)
-    model = build_model(cfg.model, cached=True, in_channels=data.x.size(1), out_channels=num_classes)
+    full = cfg.loader.kind == "full"  # mini-batches change the structure every step: no operator cache
+    model = build_model(cfg.model, cached=full, in_channels=data.x.size(1), out_channels=num_classes)
     module = NodeClassification(model, num_classes, cfg.optim.lr, cfg.optim.weight_decay)
-    res = fit_then_test(module, FullBatchDataModule(data), cfg.trainer, seed_dir, ckpt_path, validate=True)
+    trainer_cfg = cfg.trainer if full else OmegaConf.merge(cfg.trainer, {"use_distributed_sampler": False})
+    dm = NodeDataModule(data, cfg.loader, seed)
+    res = fit_then_test(module, dm, trainer_cfg, seed_dir, ckpt_path, validate=True)
     if module.test_predictions is not None and module.global_rank == 0:
         seed_dir.mkdir(parents=True, exist_ok=True)
         mask = data.test_mask.cpu().numpy()
