@@ -55,6 +55,8 @@ def test_import_direction():
         "nn": ("hypergraph.datasets", "hypergraph.tasks", "hypergraph.train")
         + tuple(f"hypergraph.{a}" for a in ALGORITHMS),
         "datasets": ("hypergraph.tasks", "hypergraph.train") + tuple(f"hypergraph.{a}" for a in ALGORITHMS),
+        "loader": ("hypergraph.datasets", "hypergraph.tasks", "hypergraph.train")
+        + tuple(f"hypergraph.{a}" for a in ALGORITHMS),
         **{a: ("hypergraph.tasks", "hypergraph.train") for a in ALGORITHMS},
     }
     for pkg, forbidden in above.items():
