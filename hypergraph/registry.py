@@ -47,9 +47,7 @@ class Registry:
         self._load()
         key = str(name).lower()
         if key not in self._items:
-            raise KeyError(
-                f"unknown {self.kind} {name!r}; valid {self.kind}s: {', '.join(self.names())}"
-            )
+            raise KeyError(f"unknown {self.kind} {name!r}; valid {self.kind}s: {', '.join(self.names())}")
         return self._items[key]
 
     def names(self) -> list[str]:

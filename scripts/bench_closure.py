@@ -29,17 +29,61 @@ from hypergraph.closure import SCORES, ClosureTask, evaluate_scores  # noqa: E40
 from hypergraph.closure.evaluate import WALK_SCORES  # noqa: E402
 from hypergraph.datasets.benson import BENSON_DATASETS, load_benson  # noqa: E402
 
-COLS = ["harm_mean", "geom_mean", "arith_mean", "min", "max", "common", "jaccard", "adamic_adar",
-        "proj_graph_PA", "simplex_PA", "UPKatz", "WPKatz", "UPPR", "WPPR", "SimpPPR", "logreg"]
-SHORT = {"harm_mean": "Harm", "geom_mean": "Geom", "arith_mean": "Arith", "min": "Min", "max": "Max",
-         "common": "CN", "jaccard": "Jacc", "adamic_adar": "AA", "proj_graph_PA": "PA", "simplex_PA": "sPA",
-         "UPKatz": "UPKatz", "WPKatz": "WPKatz", "UPPR": "UPPR", "WPPR": "WPPR", "SimpPPR": "SimpPPR",
-         "logreg": "LogReg"}
+COLS = [
+    "harm_mean",
+    "geom_mean",
+    "arith_mean",
+    "min",
+    "max",
+    "common",
+    "jaccard",
+    "adamic_adar",
+    "proj_graph_PA",
+    "simplex_PA",
+    "UPKatz",
+    "WPKatz",
+    "UPPR",
+    "WPPR",
+    "SimpPPR",
+    "logreg",
+]
+SHORT = {
+    "harm_mean": "Harm",
+    "geom_mean": "Geom",
+    "arith_mean": "Arith",
+    "min": "Min",
+    "max": "Max",
+    "common": "CN",
+    "jaccard": "Jacc",
+    "adamic_adar": "AA",
+    "proj_graph_PA": "PA",
+    "simplex_PA": "sPA",
+    "UPKatz": "UPKatz",
+    "WPKatz": "WPKatz",
+    "UPPR": "UPPR",
+    "WPPR": "WPPR",
+    "SimpPPR": "SimpPPR",
+    "logreg": "LogReg",
+}
 CONFIGS = ("011", "012", "022", "111", "112", "122", "222")
 
 # Specification numbers (reference mode): authors' stored means (§4) and the port's table (§5).
-_P = ["harm_mean", "geom_mean", "arith_mean", "common", "jaccard", "adamic_adar", "proj_graph_PA",
-      "simplex_PA", "UPKatz", "WPKatz", "UPPR", "WPPR", "SimpPPR", "logreg"]
+_P = [
+    "harm_mean",
+    "geom_mean",
+    "arith_mean",
+    "common",
+    "jaccard",
+    "adamic_adar",
+    "proj_graph_PA",
+    "simplex_PA",
+    "UPKatz",
+    "WPKatz",
+    "UPPR",
+    "WPPR",
+    "SimpPPR",
+    "logreg",
+]
 _ROWS = {
     "email-Enron": "1.78 1.62 1.33 0.85 0.83 0.87 1.27 0.83 0.99 1.28 3.69 3.16 2.38 1.63",
     "contact-high-school": "3.86 4.16 2.54 1.92 3.61 2.00 0.96 1.13 1.72 2.53 1.39 2.41 0.87 5.13",
@@ -50,10 +94,13 @@ _ROWS = {
 }
 SPEC = {k: dict(zip(_P, map(float, v.split()))) for k, v in _ROWS.items()}
 _STORED = {  # authors' stored generalized means (harm, geom, arith, min, max)
-    "email-Enron": (1.78, 1.62, 1.33, 1.59, 1.35), "email-Eu": (1.98, 2.15, 1.78, 1.69, 1.69),
+    "email-Enron": (1.78, 1.62, 1.33, 1.59, 1.35),
+    "email-Eu": (1.98, 2.15, 1.78, 1.69, 1.69),
     "contact-primary-school": (5.63, 6.40, 3.96, 4.42, 3.24),
-    "contact-high-school": (3.86, 4.16, 2.54, 3.47, 2.42), "NDC-classes": (4.43, 3.38, 1.82, 3.27, 1.97),
-    "NDC-substances": (4.90, 5.27, 2.90, 3.92, 2.30), "tags-math-sx": (9.08, 8.67, 2.88, 7.50, 2.53),
+    "contact-high-school": (3.86, 4.16, 2.54, 3.47, 2.42),
+    "NDC-classes": (4.43, 3.38, 1.82, 3.27, 1.97),
+    "NDC-substances": (4.90, 5.27, 2.90, 3.92, 2.30),
+    "tags-math-sx": (9.08, 8.67, 2.88, 7.50, 2.53),
     "tags-ask-ubuntu": (12.29, 12.64, 4.24, 9.42, 3.54),
     "threads-ask-ubuntu": (78.12, 80.94, 29.00, 36.20, 20.05),
     "congress-bills": (0.93, 0.90, 0.88, 0.96, 0.88),
@@ -67,8 +114,11 @@ def fmt(x: float) -> str:
 
 
 def offline(root: Path) -> list[str]:
-    return [n for n in BENSON_DATASETS if (root / n / f"{n}-nverts.txt.gz").exists()
-            or (root / "scholp" / n / f"{n}-nverts.txt.gz").exists()]
+    return [
+        n
+        for n in BENSON_DATASETS
+        if (root / n / f"{n}-nverts.txt.gz").exists() or (root / "scholp" / n / f"{n}-nverts.txt.gz").exists()
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,23 +126,42 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", default="../shared/datasets/scholp", help="data root (downloads go to a cache)")
     ap.add_argument("--datasets", nargs="*", help="default: every dataset found under --root")
     ap.add_argument("--label-mode", choices=["reference", "true", "both"], default="both")
-    ap.add_argument("--cut", type=float, nargs=2, default=(80.0, 100.0), metavar=("PAST", "END"),
-                    help="evaluate the past <= PAST%% -> (PAST%%, END%%] task (default 80 100, the paper's); "
-                         "e.g. 60 80 is a development cut that never reads the last 20%%; the learned "
-                         "predictor's training windows shift with it")
+    ap.add_argument(
+        "--cut",
+        type=float,
+        nargs=2,
+        default=(80.0, 100.0),
+        metavar=("PAST", "END"),
+        help="evaluate the past <= PAST%% -> (PAST%%, END%%] task (default 80 100, the paper's); "
+        "e.g. 60 80 is a development cut that never reads the last 20%%; the learned "
+        "predictor's training windows shift with it",
+    )
     ap.add_argument("--scores", nargs="*", default=None, help=f"subset of {', '.join(SCORES)}")
     ap.add_argument("--no-logreg", action="store_true")
-    ap.add_argument("--max-open", type=int, default=5_000_000,
-                    help="above this many open triangles only counts and closure types are computed")
+    ap.add_argument(
+        "--max-open",
+        type=int,
+        default=5_000_000,
+        help="above this many open triangles only counts and closure types are computed",
+    )
     ap.add_argument("--walk-max-nodes", type=int, default=20_000, help="skip Katz/PPR above this many nodes")
     ap.add_argument("--simp-ppr-max-edges", type=int, default=12_000, help="skip simplicial PPR above")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads")
     ap.add_argument("--download", action="store_true", help="download datasets missing under --root")
     ap.add_argument("--out", default="runs/bench_closure")
-    ap.add_argument("--learned-seeds", type=int, nargs="*", default=None,
-                    help="also train the learned predictor (task higher_order_link_prediction)")
-    ap.add_argument("--learned-overrides", nargs="*", default=[],
-                    help="config overrides for the learned predictor, e.g. model.name=hgnnp")
+    ap.add_argument(
+        "--learned-seeds",
+        type=int,
+        nargs="*",
+        default=None,
+        help="also train the learned predictor (task higher_order_link_prediction)",
+    )
+    ap.add_argument(
+        "--learned-overrides",
+        nargs="*",
+        default=[],
+        help="config overrides for the learned predictor, e.g. model.name=hgnnp",
+    )
     args = ap.parse_args(argv)
 
     root = Path(args.root)
@@ -123,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             if ct.graph.num_edges > args.simp_ppr_max_edges:
                 skipped["SimpPPR"] = f"{ct.graph.num_edges} edges > {args.simp_ppr_max_edges}"
             run = [s for s in scores if s not in skipped]
-            res = evaluate_scores(task, run, label_modes=modes,
-                                  logreg=not args.no_logreg and "logreg" not in skipped)
+            res = evaluate_scores(
+                task, run, label_modes=modes, logreg=not args.no_logreg and "logreg" not in skipped
+            )
             score_time = sum(v["time"] for k, v in res.items())
             timings.update({f"score:{k}": v["time"] for k, v in res.items()})
             cpu.update({f"score:{k}": v["cpu"] for k, v in res.items()})
@@ -132,9 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             learned = learned_scores(name, root, args.learned_seeds, overrides) if args.learned_seeds else {}
             for mode in modes:
                 y = task.labels(mode)
-                row = {"dataset": name, "label_mode": mode, "open": ct.num_open,
-                       "closed_true": int(task.closed.sum()), "positives": int(y.sum()),
-                       "rate": float(y.mean()) if y.size else float("nan")}
+                row = {
+                    "dataset": name,
+                    "label_mode": mode,
+                    "open": ct.num_open,
+                    "closed_true": int(task.closed.sum()),
+                    "positives": int(y.sum()),
+                    "rate": float(y.mean()) if y.size else float("nan"),
+                }
                 for s in COLS:
                     row[s] = res[s][mode][0] if s in res else float("nan")
                     row[f"{s}_auc"] = res[s][mode][1] if s in res else float("nan")
@@ -148,12 +223,22 @@ def main(argv: list[str] | None = None) -> int:
                 )
             for c in ("000", "001", "002") + CONFIGS:
                 inst, closed = types[c]
-                type_rows.append({"dataset": name, "config": c, "instances": inst, "closed": closed,
-                                  "prob": closed / inst if inst else float("nan")})
-            print(f"# {name}: {ct.num_open:,} open triangles, {int(task.closed.sum()):,} close "
-                  f"(rate {task.closed.mean():.2e}); load {t_load:.2f}s, enumerate "
-                  f"{task.timings['enumerate']:.2f}s, label {task.timings['label']:.2f}s, scores "
-                  f"{score_time:.2f}s" + (f"; skipped {sorted(skipped)}" if skipped else ""), flush=True)
+                type_rows.append(
+                    {
+                        "dataset": name,
+                        "config": c,
+                        "instances": inst,
+                        "closed": closed,
+                        "prob": closed / inst if inst else float("nan"),
+                    }
+                )
+            print(
+                f"# {name}: {ct.num_open:,} open triangles, {int(task.closed.sum()):,} close "
+                f"(rate {task.closed.mean():.2e}); load {t_load:.2f}s, enumerate "
+                f"{task.timings['enumerate']:.2f}s, label {task.timings['label']:.2f}s, scores "
+                f"{score_time:.2f}s" + (f"; skipped {sorted(skipped)}" if skipped else ""),
+                flush=True,
+            )
 
     md = render(rows, timing_rows, type_rows, modes, show_spec=tuple(args.cut) == (80.0, 100.0))
     (out / "results.md").write_text(md)
@@ -193,10 +278,18 @@ def learned_scores(
     from hypergraph.train import load_config
     from hypergraph.train import run as run_config
 
-    cfg = load_config(None, ["task=higher_order_link_prediction", f"dataset.name={name}",
-                             f"dataset.root={root}", f"seeds=[{','.join(map(str, seeds))}]",
-                             "trainer.enable_progress_bar=false", "out_dir=runs/bench_closure_learned",
-                             *overrides])
+    cfg = load_config(
+        None,
+        [
+            "task=higher_order_link_prediction",
+            f"dataset.name={name}",
+            f"dataset.root={root}",
+            f"seeds=[{','.join(map(str, seeds))}]",
+            "trainer.enable_progress_bar=false",
+            "out_dir=runs/bench_closure_learned",
+            *overrides,
+        ],
+    )
     with contextlib.redirect_stdout(io.StringIO()):
         summary = run_config(cfg)["summary"]
     return {
@@ -206,8 +299,9 @@ def learned_scores(
     }
 
 
-def render(rows: list[dict], timing_rows: list[dict], type_rows: list[dict], modes: tuple,
-           show_spec: bool = True) -> str:
+def render(
+    rows: list[dict], timing_rows: list[dict], type_rows: list[dict], modes: tuple, show_spec: bool = True
+) -> str:
     lines = []
     learned = any("Learned" in r for r in rows)
     for mode in modes:
@@ -216,16 +310,33 @@ def render(rows: list[dict], timing_rows: list[dict], type_rows: list[dict], mod
         head += ["Learned (mean ± std)", "wide part only"] if learned else []
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for r in (r for r in rows if r["label_mode"] == mode):
-            extra = ([f"{r['Learned']:.2f} ± {r['Learned_std']:.2f}", fmt(r["Wide"])]
-                     if "Learned" in r else [])
-            lines.append("| " + " | ".join([r["dataset"], f"{r['open']:,}", f"{r['closed_true']:,}",
-                                            f"{r['positives']:,}", f"{r['rate']:.2e}"]
-                                           + [fmt(r[c]) for c in COLS] + extra) + " |")
+            extra = [f"{r['Learned']:.2f} ± {r['Learned_std']:.2f}", fmt(r["Wide"])] if "Learned" in r else []
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        r["dataset"],
+                        f"{r['open']:,}",
+                        f"{r['closed_true']:,}",
+                        f"{r['positives']:,}",
+                        f"{r['rate']:.2e}",
+                    ]
+                    + [fmt(r[c]) for c in COLS]
+                    + extra
+                )
+                + " |"
+            )
             if show_spec and mode == "reference" and r["dataset"] in SPEC:
                 spec = SPEC[r["dataset"]]
-                lines.append("| " + " | ".join(["  spec", "", "", "", ""]
-                                               + [fmt(spec.get(c)) for c in COLS]
-                                               + (["", ""] if learned else [])) + " |")
+                lines.append(
+                    "| "
+                    + " | ".join(
+                        ["  spec", "", "", "", ""]
+                        + [fmt(spec.get(c)) for c in COLS]
+                        + (["", ""] if learned else [])
+                    )
+                    + " |"
+                )
         lines.append("")
     lines += ["## Time per stage: wall s (CPU s), BLAS threads as given by --threads", ""]
     stages = list(dict.fromkeys(t["stage"] for t in timing_rows))
@@ -234,8 +345,12 @@ def render(rows: list[dict], timing_rows: list[dict], type_rows: list[dict], mod
     tt = {(t["dataset"], t["stage"]): (t["seconds"], t["cpu_seconds"]) for t in timing_rows}
     for st in stages + ["total"]:
         if st == "total":
-            tt.update({(n, st): tuple(sum(tt[(n, s)][i] for s in stages if (n, s) in tt) for i in (0, 1))
-                       for n in names})
+            tt.update(
+                {
+                    (n, st): tuple(sum(tt[(n, s)][i] for s in stages if (n, s) in tt) for i in (0, 1))
+                    for n in names
+                }
+            )
         cells = [f"{tt[(n, st)][0]:.2f} ({tt[(n, st)][1]:.2f})" if (n, st) in tt else "–" for n in names]
         lines.append(f"| {st} | " + " | ".join(cells) + " |")
     lines += ["", "## Closure probability x 1e-3 by configuration (0 no edge, 1 weight 1, 2 weight >= 2)", ""]

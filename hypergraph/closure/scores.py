@@ -300,8 +300,10 @@ def simplicial_ppr(
     n, m_e = g.num_nodes, g.num_edges
     eidx = np.arange(m_e)
     grad = sp.csr_matrix(
-        (np.concatenate([-np.ones(m_e), np.ones(m_e)]),
-         (np.concatenate([eidx, eidx]), np.concatenate([g.edge_u, g.edge_v]))),
+        (
+            np.concatenate([-np.ones(m_e), np.ones(m_e)]),
+            (np.concatenate([eidx, eidx]), np.concatenate([g.edge_u, g.edge_v])),
+        ),
         shape=(m_e, n),
     )
     a, b, c = decode_triples(ct.closed_keys, n)

@@ -54,6 +54,4 @@ def hypergraph_sbm(
     hi = coalesce_incidence(torch.stack([node, edge]), num_nodes)
     mu = torch.randn(num_classes, num_features, generator=g)
     x = feature_signal * mu[y] + feature_noise * torch.randn(num_nodes, num_features, generator=g)
-    return Hypergraph(
-        x=x, y=y, hyperedge_index=hi, num_nodes=num_nodes, num_hyperedges=num_hyperedges
-    )
+    return Hypergraph(x=x, y=y, hyperedge_index=hi, num_nodes=num_nodes, num_hyperedges=num_hyperedges)

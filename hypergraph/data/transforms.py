@@ -88,9 +88,7 @@ def remove_duplicate_hyperedges(hg: Hypergraph, reduce: str = "sum") -> Hypergra
     return out
 
 
-def add_singleton_hyperedges(
-    hg: Hypergraph, mode: str = "isolated", weight: float = 1.0
-) -> Hypergraph:
+def add_singleton_hyperedges(hg: Hypergraph, mode: str = "isolated", weight: float = 1.0) -> Hypergraph:
     """Append singleton hyperedges ``{v}``.
 
     ``mode="isolated"``: for nodes in no hyperedge (DHG / LightHGNN ``fix_iso_v``);

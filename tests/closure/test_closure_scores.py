@@ -111,13 +111,14 @@ def test_simplicial_ppr_matches_spec_formula(task, dense_max):
     curl = np.zeros((len(tris), m))
     for r, (a, b, c) in enumerate(sorted(tris)):
         curl[r, [eid[a, b], eid[b, c], eid[a, c]]] = [1, 1, -1]
-    deg = (np.abs(grad).sum(0))
+    deg = np.abs(grad).sum(0)
     d = np.abs(curl).sum(0) + deg[g.edge_u] + deg[g.edge_v]
     lap = (grad @ grad.T + curl.T @ curl) @ np.diag(1 / d)
     b0 = 1 / 0.85 - 1
     s = b0 * np.linalg.inv(b0 * np.eye(m) + lap)
-    want = [sum(abs(s[x, y]) + abs(s[y, x]) for x, y in itertools.combinations(e, 2))
-            for e in ct.edges.tolist()]
+    want = [
+        sum(abs(s[x, y]) + abs(s[y, x]) for x, y in itertools.combinations(e, 2)) for e in ct.edges.tolist()
+    ]
     np.testing.assert_allclose(S.simplicial_ppr(ct, dense_max=dense_max), want, rtol=1e-6)
     julia = S.simplicial_ppr(ct, variant="julia")
     assert julia.shape == (ct.num_open,) and np.all(julia > 0)
@@ -125,10 +126,19 @@ def test_simplicial_ppr_matches_spec_formula(task, dense_max):
 
 # spec §5: paper-mode (true-label) AP / random of the line-by-line port, email-Enron
 ENRON = {
-    "harm_mean": (1.78, 1.31), "geom_mean": (1.62, 1.40), "arith_mean": (1.33, 1.36), "common": (0.85, 1.14),
-    "jaccard": (0.83, 1.25), "adamic_adar": (0.87, 1.19), "proj_graph_PA": (1.27, 1.52),
-    "simplex_PA": (0.83, 0.76), "UPKatz": (0.99, 1.39), "WPKatz": (1.28, 1.27), "UPPR": (3.69, 2.73),
-    "WPPR": (3.16, 1.89), "SimpPPR": (2.38, 1.58),
+    "harm_mean": (1.78, 1.31),
+    "geom_mean": (1.62, 1.40),
+    "arith_mean": (1.33, 1.36),
+    "common": (0.85, 1.14),
+    "jaccard": (0.83, 1.25),
+    "adamic_adar": (0.87, 1.19),
+    "proj_graph_PA": (1.27, 1.52),
+    "simplex_PA": (0.83, 0.76),
+    "UPKatz": (0.99, 1.39),
+    "WPKatz": (1.28, 1.27),
+    "UPPR": (3.69, 2.73),
+    "WPPR": (3.16, 1.89),
+    "SimpPPR": (2.38, 1.58),
 }
 
 

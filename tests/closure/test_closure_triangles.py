@@ -49,8 +49,11 @@ complexes = st.integers(3, 9).flatmap(
     lambda n: st.tuples(
         st.just(n),
         st.lists(st.lists(st.integers(0, n - 1), min_size=1, max_size=5), min_size=1, max_size=14),
-    ).flatmap(lambda t: st.tuples(st.just(t[0]), st.just(t[1]),
-                                  st.lists(st.integers(0, 6), min_size=len(t[1]), max_size=len(t[1]))))
+    ).flatmap(
+        lambda t: st.tuples(
+            st.just(t[0]), st.just(t[1]), st.lists(st.integers(0, 6), min_size=len(t[1]), max_size=len(t[1]))
+        )
+    )
 )
 
 
@@ -88,8 +91,10 @@ def test_projection_is_a_at_minus_diag_and_edge_lookup():
     np.testing.assert_array_equal(g.weight(np.array([2, 0, 3]), np.array([1, 3, 2])), [3, 0, 1])
     np.testing.assert_array_equal(g.simplex_degree, [2, 3, 4, 1])
     g._table = None  # the searchsorted path
-    np.testing.assert_array_equal(g.edge_id(np.array([1, 0, 3, 2]), np.array([2, 3, 2, 2])),
-                                  [g.edge_id(np.array([2]), np.array([1]))[0], -1, 3, -1])
+    np.testing.assert_array_equal(
+        g.edge_id(np.array([1, 0, 3, 2]), np.array([2, 3, 2, 2])),
+        [g.edge_id(np.array([2]), np.array([1]))[0], -1, 3, -1],
+    )
 
 
 def test_deduplicated_hypergraph():
@@ -103,8 +108,15 @@ def test_deduplicated_hypergraph():
 
 # Authors' file ScHoLP-Tutorial output/3-node-closures/email-Enron-3-node-closures.txt
 ENRON_TYPES = {
-    "000": (265772, 90), "001": (40734, 78), "002": (109207, 334), "011": (2025, 19),
-    "012": (10669, 132), "022": (11082, 236), "111": (75, 0), "112": (449, 14), "122": (1162, 56),
+    "000": (265772, 90),
+    "001": (40734, 78),
+    "002": (109207, 334),
+    "011": (2025, 19),
+    "012": (10669, 132),
+    "022": (11082, 236),
+    "111": (75, 0),
+    "112": (449, 14),
+    "122": (1162, 56),
     "222": (888, 49),
 }
 

@@ -36,9 +36,7 @@ class HGNNConv(torch.nn.Module):
 
     kind = "hgnn"
 
-    def __init__(
-        self, in_channels: int, out_channels: int, bias: bool = True, cached: bool = False
-    ) -> None:
+    def __init__(self, in_channels: int, out_channels: int, bias: bool = True, cached: bool = False) -> None:
         super().__init__()
         self.in_channels = in_channels
         self.out_channels = out_channels

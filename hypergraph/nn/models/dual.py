@@ -179,8 +179,14 @@ class GCNNet(HyperDropNet):
         encoder: str = "none",
     ) -> None:
         super().__init__(
-            in_channels, edge_in_channels, hidden_channels, out_channels, num_layers=num_layers,
-            dropout=dropout, use_ehgnn=False, encoder=encoder,
+            in_channels,
+            edge_in_channels,
+            hidden_channels,
+            out_channels,
+            num_layers=num_layers,
+            dropout=dropout,
+            use_ehgnn=False,
+            encoder=encoder,
         )
 
 
@@ -291,5 +297,3 @@ class HyperClusterAutoencoder(torch.nn.Module):
 def num_clusters_for(ratio: float, avg_edges: float) -> int:
     """``ceil(ratio * average number of edges)``, at least 1 (the authors' seed count)."""
     return max(1, math.ceil(ratio * avg_edges))
-
-

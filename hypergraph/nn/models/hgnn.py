@@ -91,15 +91,10 @@ class HGNN(torch.nn.Module):
 
     def __repr__(self) -> str:
         c = self.convs
-        return (
-            f"{self.__class__.__name__}({c[0].in_channels}, {c[-1].out_channels}, "
-            f"num_layers={len(c)})"
-        )
+        return f"{self.__class__.__name__}({c[0].in_channels}, {c[-1].out_channels}, num_layers={len(c)})"
 
 
 class HGNNP(HGNN):
     """A stack of :class:`~hypergraph.nn.conv.HGNNPConv` layers (HGNN+), as :class:`HGNN`."""
 
     conv_cls = HGNNPConv
-
-
