@@ -20,10 +20,12 @@ train: $(STAMP)
 ## Set up and run the whole test suite.
 test: $(STAMP)
 	$(BIN)/python -m ruff check hypergraph tests scripts
+	$(BIN)/python -m ruff format --check hypergraph tests scripts
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check hypergraph tests scripts
+	$(BIN)/python -m ruff format --check hypergraph tests scripts
 
 clean:
 	rm -rf $(VENV) runs lightning_logs .pytest_cache

@@ -128,13 +128,13 @@ def test_configs_hold_no_absolute_paths():
     for f in configs:
         cfg = OmegaConf.load(f)
 
-        def walk(node, where):
+        def walk(node, where, f=f):
             if isinstance(node, dict):
                 for k, v in node.items():
-                    walk(v, f"{where}.{k}")
+                    walk(v, f"{where}.{k}", f)
             elif isinstance(node, list):
                 for i, v in enumerate(node):
-                    walk(v, f"{where}[{i}]")
+                    walk(v, f"{where}[{i}]", f)
             elif isinstance(node, str):
                 plain = node.replace("${oc.env:HYPERGRAPH_DATA,", "").rstrip("}")
                 assert not plain.startswith(("/", "~")), f"{f.name}: {where} = {node!r} is a machine path"

@@ -10,8 +10,8 @@ import torch
 from hypergraph.data.generators import hypergraph_sbm
 from hypergraph.distill.export import ExportedMLP, export_student, save_student, script_student
 from hypergraph.distill.losses import high_order_loss, kd_loss
-from hypergraph.tasks.distillation import Distillation
 from hypergraph.nn.models import MLP
+from hypergraph.tasks.distillation import Distillation
 
 torch.set_num_threads(1)
 
