@@ -141,14 +141,14 @@ def write_recipe(path: Path, model: str, dataset: str, root: str | None = None) 
     return path
 
 
-def find_config(model: str, dataset: str) -> Path | None:
+def find_config(model: str, dataset: str, prefer: str = "zoo") -> Path | None:
+    """The config of a cell: ``configs/zoo/`` first (``prefer="zoo"``), or the classic
+    ``configs/<model>_<dataset>.yaml`` first (``prefer="classic"``: the README's HGNN / HGNN+ table)."""
     us = dataset.replace("-", "_")
     zoo = REPO / "configs" / "zoo"
-    for p in (
-        zoo / f"{model}_{us}.yaml",
-        zoo / f"{model}_{dataset}.yaml",
-        REPO / "configs" / f"{model}_{us}.yaml",
-    ):
+    found = [zoo / f"{model}_{us}.yaml", zoo / f"{model}_{dataset}.yaml"]
+    classic = [REPO / "configs" / f"{model}_{us}.yaml"]
+    for p in (*classic, *found) if prefer == "classic" else (*found, *classic):
         if p.is_file():
             return p
     return None
@@ -182,6 +182,12 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     p.add_argument("--out", default="runs/bench_node_classification")
     p.add_argument("--epochs", type=int, default=None, help="override trainer.max_epochs")
     p.add_argument("--write-configs", default=None, metavar="DIR", help="write the recipe configs and exit")
+    p.add_argument(
+        "--prefer",
+        choices=["zoo", "classic"],
+        default="zoo",
+        help="configs/zoo/ first, or configs/<model>_<ds>.yaml",
+    )
     args = p.parse_args([a for a in argv if not is_override.match(a)])
     args.models = list(NODE_MODELS) if args.models == ["all"] else args.models
     args.datasets = list(DATASETS_ALL) if args.datasets == ["all"] else args.datasets
@@ -193,7 +199,7 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def run_cell(model: str, dataset: str, split: str, args: argparse.Namespace, overrides: list[str]) -> dict:
-    path = find_config(model, dataset)
+    path = find_config(model, dataset, args.prefer)
     source = "config"
     if path is None:
         path = write_recipe(

@@ -141,6 +141,7 @@ def _run(root: Path, run_dir: Path, threads: int) -> dict:
         torch.set_num_threads(old)
     metrics = json.loads((run_dir / "seed_0" / "metrics.json").read_text())
     metrics["wide"] = json.loads((run_dir / "seed_0" / "wide.json").read_text())
+    metrics["log"] = (run_dir / "seed_0" / "logs" / "metrics.csv").read_text()  # every epoch's losses
     return metrics
 
 
