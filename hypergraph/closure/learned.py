@@ -209,7 +209,9 @@ def select_wide(
 
     Candidates: the geometric mean (``mode`` ``"prior"`` or ``"auto"``) and L2-regularised
     logistic regressions on ``[f ‖ prior]`` of the training triangles of all windows, one per
-    ``C`` (``"logreg"`` or ``"auto"``; scikit-learn, L-BFGS).  Returns ``(weight [1, F + 1],
+    ``C`` (``"logreg"`` or ``"auto"``; scikit-learn, L-BFGS in float64 to ``tol=1e-10`` on one
+    BLAS thread, coefficients rounded to ``WIDE_DIGITS`` significant digits, so that the choice
+    does not depend on the thread count).  Returns ``(weight [1, F + 1],
     bias, chosen name, {candidate: validation relative AP})``."""
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
