@@ -182,6 +182,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         raise ConfigError("ckpt_path= resumes a single seed; use resume=true run_dir=DIR instead")
     if cfg.ckpt_path and not Path(cfg.ckpt_path).is_file():
         raise ConfigError(f"ckpt_path {cfg.ckpt_path!r} is not a file")
+    if cfg.ckpt_path:
+        _check_checkpoint(cfg.ckpt_path)
     rank0 = _is_rank_zero()
     if cfg.resume and rank0:
         check_resume(cfg, run_dir)
@@ -248,6 +250,19 @@ def _run_seeds(cfg: DictConfig, task: Any, run_dir: Path, rank0: bool) -> dict[s
     return result
 
 
+def _check_checkpoint(path: str) -> None:
+    """Refuse a file that is not a Lightning checkpoint, before any folder is made."""
+    import torch
+
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # noqa: BLE001 - torch raises many types for a bad file
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ConfigError(f"ckpt_path {path!r} is not a readable checkpoint ({first})") from None
+    if not isinstance(ckpt, dict) or "state_dict" not in ckpt:
+        raise ConfigError(f"ckpt_path {path!r} is not a Lightning checkpoint (no 'state_dict')")
+
+
 def _keep_log_history(seed_dir: Path) -> None:
     """Lightning's CSV logger rewrites ``metrics.csv`` on resume: keep the pre-kill rows in
     ``metrics.part<k>.csv`` beside it (they are read back by :mod:`hypergraph.plot`)."""
@@ -290,8 +305,9 @@ def known_errors() -> tuple[type[BaseException], ...]:
 
 
 def _message(err: BaseException) -> str:
-    msg = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
-    return f"{type(err).__name__}: {msg}" if not isinstance(err, (ConfigError, KeyError)) else str(msg)
+    msg = str(err.args[0] if isinstance(err, KeyError) and err.args else err).strip()
+    msg = " ".join(line.strip() for line in msg.splitlines() if line.strip())  # always one line
+    return f"{type(err).__name__}: {msg}" if not isinstance(err, (ConfigError, KeyError)) else msg
 
 
 def main(argv: Sequence[str] | None = None) -> int:

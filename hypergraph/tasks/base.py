@@ -310,9 +310,12 @@ class _DropTip(logging.Filter):
 def quiet_lightning() -> None:
     """Drop Lightning's per-run litlogger advertisement and the ``LeafSpec`` deprecation that
     torch's pytree raises inside Lightning (neither is actionable for our users)."""
-    log = logging.getLogger("lightning.pytorch.utilities.rank_zero")
-    if not any(isinstance(f, _DropTip) for f in log.filters):
-        log.addFilter(_DropTip())
+    from lightning_utilities.core import rank_zero
+
+    names = ("lightning.pytorch.utilities.rank_zero", "lightning.fabric.utilities.rank_zero")
+    for log in (*map(logging.getLogger, names), rank_zero.log):  # whichever one Lightning routes through
+        if not any(isinstance(f, _DropTip) for f in log.filters):
+            log.addFilter(_DropTip())
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
 
 

@@ -114,3 +114,19 @@ def test_label_out_of_range_is_named(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(base_node, "load_hypergraph", bad_label)
     assert main([*SMALL, f"out_dir={tmp_path / 'runs'}"]) == 2
     assert "node 7 has label 50, outside [0, " in capsys.readouterr().err
+
+
+def test_garbage_checkpoint_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "garbage.ckpt"
+    bad.write_text("not a checkpoint\n")
+    assert main([*SMALL, f"ckpt_path={bad}", f"out_dir={tmp_path / 'runs'}"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "is not a readable checkpoint" in err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_no_litlogger_advertisement(tmp_path, capfd):
+    assert main([*SMALL, "trainer.enable_progress_bar=false", f"out_dir={tmp_path / 'runs'}"]) == 0
+    out = capfd.readouterr()
+    text = out.out + out.err
+    assert "try installing [litlogger]" not in text and "LeafSpec" not in text
