@@ -11,6 +11,11 @@ from hypergraph.nn.conv._clique_expansion import CliqueExpansionCache
 
 
 class _CEBase(torch.nn.Module):
+    """The forward and reset of both baselines: expand (cached), then the conv stack.  GCN takes
+    the expansion's edge weights, GAT does not (``edge_weighted``)."""
+
+    edge_weighted: bool = True
+
     def reset_parameters(self) -> None:
         for conv in self.convs:
             conv.reset_parameters()
@@ -22,7 +27,7 @@ class _CEBase(torch.nn.Module):
     def _conv(
         self, conv: torch.nn.Module, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None
     ) -> Tensor:
-        raise NotImplementedError
+        return conv(x, edge_index, edge_weight) if self.edge_weighted else conv(x, edge_index)
 
     def forward(
         self,
@@ -98,11 +103,6 @@ class CEGCN(_CEBase):
         self.input_dropout = input_dropout
         self.reset_parameters()
 
-    def _conv(
-        self, conv: torch.nn.Module, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None
-    ) -> Tensor:
-        return conv(x, edge_index, edge_weight)
-
 
 class CEGAT(_CEBase):
     r"""GAT on the clique expansion (AllSet's CEGAT baseline).
@@ -124,6 +124,8 @@ class CEGAT(_CEBase):
         output_heads: attention heads of the last layer (averaged).
         attention_dropout: dropout on the attention coefficients.
     """
+
+    edge_weighted = False
 
     def __init__(
         self,
@@ -155,8 +157,3 @@ class CEGAT(_CEBase):
         self.dropout = dropout
         self.input_dropout = input_dropout
         self.reset_parameters()
-
-    def _conv(
-        self, conv: torch.nn.Module, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None
-    ) -> Tensor:
-        return conv(x, edge_index)

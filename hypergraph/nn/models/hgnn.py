@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import torch
-import torch.nn.functional as F
 from torch import Tensor
 
-from hypergraph.nn.conv import HGNNConv, HGNNPConv
+from hypergraph.nn.conv.hgnn_conv import HGNNConv
+from hypergraph.nn.conv.hgnnp_conv import HGNNPConv
+from hypergraph.nn.models.stack import ConvStack, layer_dims
 
 
-class HGNN(torch.nn.Module):
+class HGNN(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.HGNNConv` layers.
 
     Each hidden layer is conv → ReLU → (BatchNorm) → Dropout, as in the reference HGNN / DHG
@@ -40,29 +40,11 @@ class HGNN(torch.nn.Module):
         batch_norm: bool = False,
         cached: bool = False,
     ) -> None:
-        super().__init__()
-        if num_layers < 1:
-            raise ValueError(f"num_layers must be >= 1, got {num_layers}")
-        dims = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = torch.nn.ModuleList(
-            self.conv_cls(a, b, cached=cached) for a, b in zip(dims[:-1], dims[1:])
-        )
-        for conv in self.convs[1:]:  # one operator cache for all layers: built once per structure
-            conv.propagation = self.convs[0].propagation
-        self.norms = torch.nn.ModuleList(
-            torch.nn.BatchNorm1d(hidden_channels) if batch_norm else torch.nn.Identity()
-            for _ in range(num_layers - 1)
-        )
-        self.dropout = dropout
-        self.input_dropout = input_dropout
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        for conv in self.convs:
-            conv.reset_parameters()
-        for norm in self.norms:
-            if hasattr(norm, "reset_parameters"):
-                norm.reset_parameters()
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [self.conv_cls(a, b, cached=cached) for a, b in zip(dims[:-1], dims[1:])]
+        for conv in convs[1:]:  # one operator cache for all layers: built once per structure
+            conv.propagation = convs[0].propagation
+        super().__init__(convs, hidden_channels, dropout, input_dropout, batch_norm)
 
     def forward(
         self,
@@ -78,20 +60,8 @@ class HGNN(torch.nn.Module):
 
         ``node_degree`` / ``hyperedge_degree`` are passed to every conv (the full-graph degrees
         carried by a :mod:`hypergraph.loader` mini-batch)."""
-        x = F.dropout(x, self.input_dropout, self.training)
-        hidden = x
         deg = {"node_degree": node_degree, "hyperedge_degree": hyperedge_degree}
-        for conv, norm in zip(self.convs[:-1], self.norms):
-            x = conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, **deg)
-            x = norm(F.relu(x))
-            hidden = x
-            x = F.dropout(x, self.dropout, self.training)
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, **deg)
-        return (out, hidden) if return_hidden else out
-
-    def __repr__(self) -> str:
-        c = self.convs
-        return f"{self.__class__.__name__}({c[0].in_channels}, {c[-1].out_channels}, num_layers={len(c)})"
+        return super().forward(x, hyperedge_index, hyperedge_weight, num_hyperedges, return_hidden, **deg)
 
 
 class HGNNP(HGNN):

@@ -11,67 +11,10 @@ from hypergraph.nn.conv.unigcn_conv import UniGCNConv
 from hypergraph.nn.conv.unigcnii_conv import UniGCNIIConv
 from hypergraph.nn.conv.unigin_conv import UniGINConv
 from hypergraph.nn.conv.unisage_conv import UniSAGEConv
+from hypergraph.nn.models.stack import ConvStack, layer_dims
 
 
-class _UniGNN(torch.nn.Module):
-    """A stack of ``num_layers`` UniGNN convs: input dropout, then conv → ReLU → dropout for each
-    hidden layer and a last conv returning logits, as in the reference ``UniGNN`` model."""
-
-    def __init__(
-        self,
-        in_channels: int,
-        hidden_channels: int,
-        out_channels: int,
-        num_layers: int = 2,
-        dropout: float = 0.5,
-        input_dropout: float = 0.0,
-    ) -> None:
-        super().__init__()
-        if num_layers < 1:
-            raise ValueError(f"num_layers must be >= 1, got {num_layers}")
-        self.in_channels = in_channels
-        self.hidden_channels = hidden_channels
-        self.out_channels = out_channels
-        dims = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = torch.nn.ModuleList(
-            self._conv(a, b, last=i == num_layers - 1) for i, (a, b) in enumerate(zip(dims[:-1], dims[1:]))
-        )
-        self.dropout = dropout
-        self.input_dropout = input_dropout
-
-    def _conv(self, in_channels: int, out_channels: int, last: bool) -> torch.nn.Module:
-        raise NotImplementedError
-
-    def reset_parameters(self) -> None:
-        for conv in self.convs:
-            conv.reset_parameters()
-
-    def forward(
-        self,
-        x: Tensor,
-        hyperedge_index: Tensor,
-        hyperedge_weight: Tensor | None = None,
-        num_hyperedges: int | None = None,
-        return_hidden: bool = False,
-    ) -> Tensor | tuple[Tensor, Tensor]:
-        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``)."""
-        x = F.dropout(x, self.input_dropout, self.training)
-        hidden = x
-        for conv in self.convs[:-1]:
-            x = F.relu(conv(x, hyperedge_index, hyperedge_weight, num_hyperedges))
-            hidden = x
-            x = F.dropout(x, self.dropout, self.training)
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges)
-        return (out, hidden) if return_hidden else out
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__name__}({self.in_channels}, {self.out_channels}, "
-            f"num_layers={len(self.convs)})"
-        )
-
-
-class UniGCN(_UniGNN):
+class UniGCN(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.unigcn_conv.UniGCNConv` layers.
 
     Args:
@@ -83,11 +26,21 @@ class UniGCN(_UniGNN):
         input_dropout: dropout on the input features (the reference code uses 0.6 for both).
     """
 
-    def _conv(self, in_channels: int, out_channels: int, last: bool) -> torch.nn.Module:
-        return UniGCNConv(in_channels, out_channels)
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        num_layers: int = 2,
+        dropout: float = 0.5,
+        input_dropout: float = 0.0,
+    ) -> None:
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [UniGCNConv(a, b) for a, b in zip(dims[:-1], dims[1:])]
+        super().__init__(convs, hidden_channels, dropout, input_dropout)
 
 
-class UniGAT(_UniGNN):
+class UniGAT(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.unigat_conv.UniGATConv` layers.
 
     Hidden layers have ``heads`` heads of ``hidden_channels // heads`` channels, concatenated
@@ -122,24 +75,19 @@ class UniGAT(_UniGNN):
             raise ValueError(
                 f"hidden_channels ({hidden_channels}) must be a positive multiple of heads ({heads})"
             )
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [
+            UniGATConv(
+                a, b // h, heads=h, concat=True, negative_slope=negative_slope, dropout=attention_dropout
+            )
+            for i, (a, b) in enumerate(zip(dims[:-1], dims[1:]))
+            for h in [1 if i == num_layers - 1 else heads]
+        ]
+        super().__init__(convs, hidden_channels, dropout, input_dropout)
         self.heads = heads
-        self.attention_dropout = attention_dropout
-        self.negative_slope = negative_slope
-        super().__init__(in_channels, hidden_channels, out_channels, num_layers, dropout, input_dropout)
-
-    def _conv(self, in_channels: int, out_channels: int, last: bool) -> torch.nn.Module:
-        heads = 1 if last else self.heads
-        return UniGATConv(
-            in_channels,
-            out_channels // heads,
-            heads=heads,
-            concat=True,
-            negative_slope=self.negative_slope,
-            dropout=self.attention_dropout,
-        )
 
 
-class UniGIN(_UniGNN):
+class UniGIN(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.unigin_conv.UniGINConv` layers.
 
     Args:
@@ -164,15 +112,12 @@ class UniGIN(_UniGNN):
         eps: float = 0.0,
         train_eps: bool = True,
     ) -> None:
-        self.eps = eps
-        self.train_eps = train_eps
-        super().__init__(in_channels, hidden_channels, out_channels, num_layers, dropout, input_dropout)
-
-    def _conv(self, in_channels: int, out_channels: int, last: bool) -> torch.nn.Module:
-        return UniGINConv(in_channels, out_channels, eps=self.eps, train_eps=self.train_eps)
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [UniGINConv(a, b, eps=eps, train_eps=train_eps) for a, b in zip(dims[:-1], dims[1:])]
+        super().__init__(convs, hidden_channels, dropout, input_dropout)
 
 
-class UniSAGE(_UniGNN):
+class UniSAGE(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.unisage_conv.UniSAGEConv` layers.
 
     Args:
@@ -197,12 +142,9 @@ class UniSAGE(_UniGNN):
         aggr: str = "sum",
         concat: bool = True,
     ) -> None:
-        self.aggr = aggr
-        self.concat = concat
-        super().__init__(in_channels, hidden_channels, out_channels, num_layers, dropout, input_dropout)
-
-    def _conv(self, in_channels: int, out_channels: int, last: bool) -> torch.nn.Module:
-        return UniSAGEConv(in_channels, out_channels, aggr=self.aggr, concat=self.concat)
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [UniSAGEConv(a, b, aggr=aggr, concat=concat) for a, b in zip(dims[:-1], dims[1:])]
+        super().__init__(convs, hidden_channels, dropout, input_dropout)
 
 
 class UniGCNII(torch.nn.Module):
