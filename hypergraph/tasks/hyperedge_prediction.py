@@ -28,10 +28,10 @@ from hypergraph.tasks.base import (
     check_choice,
     defaults,
     fit_then_test,
-    load_dataset,
     seed_everything,
     validate_sections,
 )
+from hypergraph.tasks.base_node import load_hypergraph, require_raw_features
 
 
 def hits_at_50(pos: Tensor, neg: Tensor) -> float:
@@ -128,14 +128,9 @@ class HyperedgePrediction(AdamModule):
 
 def prepare(cfg: DictConfig, seed: int) -> tuple[HyperedgeSplit, dict[str, dict[str, NodeSets]]]:
     """Dataset → features → leak-free split → fixed evaluation negatives per sampler."""
-    data = load_dataset(cfg.dataset)
-    if isinstance(data, torch.utils.data.Dataset) and not isinstance(data, Hypergraph):
-        data = data[0]
-    if cfg.features.kind == "raw" and data.get("x") is None:
-        raise ValueError(
-            f"dataset '{cfg.dataset.name}' has no node features in this copy; set features.kind to one "
-            f"of {', '.join(k for k in FEATURE_KINDS if k != 'raw')}"
-        )
+    data = load_hypergraph(cfg.dataset)
+    if cfg.features.kind == "raw":
+        require_raw_features(data, cfg.dataset.name)
     split = split_hyperedges(data, cfg.split.val, cfg.split.test, seed=seed, min_size=cfg.split.min_size)
     if cfg.features.kind != "raw":  # structural features from the observed structure only
         split.observed.x = structural_features(split.observed, cfg.features.kind, cfg.features.dim, seed)

@@ -14,8 +14,9 @@ from hypergraph.tasks.base import (
     build_model,
     defaults,
     fit_then_test,
+    model_class,
     seed_everything,
-    validate_sections,
+    validate_trainer,
 )
 from hypergraph.tasks.base_node import (
     LOADER_DEFAULTS,
@@ -37,8 +38,9 @@ DEFAULTS: dict[str, Any] = {
 
 
 def validate(cfg: DictConfig) -> None:
-    validate_node_sections(cfg)
-    validate_sections(cfg)
+    validate_node_sections(cfg)  # dataset, features, preprocess, split, loader
+    model_class(cfg.model)
+    validate_trainer(cfg.trainer)
 
 
 def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> dict[str, float]:
