@@ -5,7 +5,9 @@
 * :mod:`~hypergraph.distill.reliability`: hyperedge reliability and Bernoulli hyperedge sampling;
 * :mod:`~hypergraph.distill.topology`: the topology-aware (over-smoothing) score;
 * :mod:`~hypergraph.distill.protocol`: row-normalised features and the production split;
-* :mod:`~hypergraph.distill.export`: the student as a plain module / TorchScript needing only ``x``.
+* :mod:`~hypergraph.distill.export`: the student as a plain module / TorchScript needing only ``x``;
+* :mod:`~hypergraph.distill.evaluation`: eval-mode logits + hidden embedding of teacher and
+  students, and the accuracy on a node mask.
 
 The end-to-end pipeline (teacher → soft labels → students) is the ``distillation`` task in
 :mod:`hypergraph.tasks.distillation`.

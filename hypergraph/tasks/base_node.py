@@ -11,7 +11,7 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 import torch.nn.functional as F
-from omegaconf import DictConfig, ListConfig
+from omegaconf import DictConfig, ListConfig, OmegaConf
 from torch import Tensor
 from torch.utils.data import DataLoader
 from torchmetrics.classification import MulticlassAccuracy
@@ -193,13 +193,24 @@ def prepare_node_data(cfg: DictConfig, seed: int) -> Hypergraph:
     return data
 
 
+def minibatch_trainer_cfg(trainer_cfg: DictConfig, loader_cfg: DictConfig | None) -> DictConfig:
+    """``trainer_cfg`` for a :class:`NodeDataModule`: the mini-batch loaders split the training
+    nodes over DDP ranks themselves, so Lightning must not swap in a distributed sampler."""
+    if loader_cfg is None or loader_cfg.kind == "full":
+        return trainer_cfg
+    return OmegaConf.merge(trainer_cfg, {"use_distributed_sampler": False})
+
+
 class NodeDataModule(pl.LightningDataModule):
     """Training batches as ``loader.kind`` says — the whole hypergraph (``full``), neighbour
     samples around the training nodes (``neighbor``), or unions of node partitions
     (``cluster``) — and the whole hypergraph for validation and test.
 
     Under DDP each rank draws its own seed nodes (every ``world_size``-th training node from its
-    rank) or its own partitions; metrics are reduced across ranks by torchmetrics.
+    rank) or its own batches of partitions (every ``world_size``-th batch of the epoch's order,
+    the same on every rank; the batch list padded by repeating its first batches so that every
+    rank runs as many steps); metrics are reduced across ranks by torchmetrics.  Train with
+    :func:`minibatch_trainer_cfg` so that Lightning leaves these loaders' samplers alone.
     """
 
     def __init__(self, data: Hypergraph, loader_cfg: DictConfig | None, seed: int) -> None:
@@ -231,15 +242,10 @@ class NodeDataModule(pl.LightningDataModule):
                 seed=self.seed + rank,
             )
         if self.kind == "cluster":
-            loader = HypergraphClusterLoader(
+            return HypergraphClusterLoader(
                 self.data, int(c.num_parts), int(c.parts_per_batch), shuffle=True, seed=self.seed,
-                method=str(c.partition),
+                method=str(c.partition), rank=rank, world_size=world,
             )  # fmt: skip
-            if world > 1:
-                raise ValueError(
-                    "loader.kind=cluster does not split partitions across DDP ranks yet; use neighbor"
-                )
-            return loader
         return self._full()
 
     def val_dataloader(self) -> DataLoader:

@@ -21,6 +21,12 @@ model) skips the teacher training; it must come from the same dataset, preproces
 
 With ``distill.export`` each trained student is also written as TorchScript to
 ``<seed_dir>/<method>_student.pt`` (``torch.jit.load(path)(x)`` gives its logits).
+
+``loader`` (as in ``node_classification``: ``full`` / ``neighbor`` / ``cluster``, DDP included)
+applies to the **teacher** only, which then trains on mini-batches of the (observed)
+hypergraph, without an operator cache; validation, its soft labels and hidden embedding still
+come from full forwards in eval mode (not ``chunked_inference``, which gives no hidden
+embedding).  The students stay full-batch: MLPs on ``x``, ``[N, F]`` at a time.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from omegaconf import DictConfig
 from torch import Tensor
 from torchmetrics.classification import MulticlassAccuracy
 
-from hypergraph.data.hypergraph import Hypergraph
+from hypergraph.distill.evaluation import masked_accuracy, student_outputs, teacher_outputs
 from hypergraph.distill.export import save_student
 from hypergraph.distill.losses import LOSS_FORMS, high_order_loss, kd_loss
 from hypergraph.distill.protocol import production_split, row_normalize
@@ -59,8 +65,11 @@ from hypergraph.tasks.base import (
     validate_trainer,
 )
 from hypergraph.tasks.base_node import (
+    LOADER_DEFAULTS,
     NODE_DEFAULTS,
     NodeClassification,
+    NodeDataModule,
+    minibatch_trainer_cfg,
     num_classes_of,
     prepare_node_data,
     validate_node_sections,
@@ -75,6 +84,7 @@ DEFAULTS: dict[str, Any] = {
     "features": {"kind": "raw", "dim": 64, "seed": 0, "normalize": "none"},
     "preprocess": {"self_loops": "isolated", "remove_duplicates": True},
     "split": dict(NODE_DEFAULTS["split"], kind="per_class"),
+    "loader": LOADER_DEFAULTS,  # the teacher's training batches (the students train full-batch)
     "setting": "transductive",
     "production": {"test_ind_ratio": 0.9},
     "teacher": {
@@ -254,10 +264,12 @@ def validate(cfg: DictConfig) -> None:
 
 
 # ---------------------------------------------------------------------------------- stages
-def _fit(module: pl.LightningModule, data: Hypergraph, trainer_cfg: DictConfig, stage_dir: Path) -> float:
-    """Fit ``module`` on ``data``; load its best-validation weights; return that validation accuracy."""
+def _fit(
+    module: pl.LightningModule, dm: pl.LightningDataModule, trainer_cfg: DictConfig, stage_dir: Path
+) -> float:
+    """Fit ``module`` on ``dm``; load its best-validation weights; return that validation accuracy."""
     trainer, ckpt = build_trainer(trainer_cfg, stage_dir, monitor="val_acc", mode="max")
-    trainer.fit(module, datamodule=FullBatchDataModule(data))
+    trainer.fit(module, datamodule=dm)
     if ckpt.best_model_path:
         module.load_state_dict(load_checkpoint(ckpt.best_model_path)["state_dict"])
     return float(ckpt.best_model_score) if ckpt.best_model_score is not None else float("nan")
@@ -269,25 +281,6 @@ def _load_teacher(model: torch.nn.Module, path: str) -> None:
     if any(k.startswith("model.") for k in state):  # a NodeClassification checkpoint
         state = {k[len("model.") :]: v for k, v in state.items() if k.startswith("model.")}
     model.load_state_dict(state)
-
-
-@torch.no_grad()
-def _teacher_out(model: torch.nn.Module, data: Hypergraph, x: Tensor | None = None) -> tuple[Tensor, Tensor]:
-    """Teacher logits and hidden embedding in eval mode (on ``x`` instead of ``data.x`` if given)."""
-    model.eval()
-    x = data.x if x is None else x
-    hw = data.get("hyperedge_weight")
-    return model(x, data.hyperedge_index, hw, data.num_hyperedges, return_hidden=True)
-
-
-@torch.no_grad()
-def _student_out(model: torch.nn.Module, x: Tensor) -> tuple[Tensor, Tensor]:
-    model.eval()
-    return model(x, return_hidden=True)
-
-
-def _acc(logits: Tensor, y: Tensor, mask: Tensor) -> float:
-    return float((logits[mask].argmax(-1) == y[mask]).float().mean())
 
 
 def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> dict[str, float]:
@@ -318,30 +311,32 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
     ) -> None:
         r = {"val": val_acc}
         if production:
-            r["trans"] = _acc(logits_obs, train_data.y, train_data.test_mask)
-            r["ind"] = _acc(logits_full, data.y, ind_mask)
-            r["prod"] = _acc(logits_full, data.y, data.test_mask)
+            r["trans"] = masked_accuracy(logits_obs, train_data.y, train_data.test_mask)
+            r["ind"] = masked_accuracy(logits_full, data.y, ind_mask)
+            r["prod"] = masked_accuracy(logits_full, data.y, data.test_mask)
         else:
-            r["test"] = _acc(logits_obs, train_data.y, train_data.test_mask)
+            r["test"] = masked_accuracy(logits_obs, train_data.y, train_data.test_mask)
         r["topo"] = topology_score(hidden, train_data.hyperedge_index, train_data.num_hyperedges)
         accs[name] = r
 
     # 1. teacher
     seed_everything(seed)
-    teacher = build_model(cfg.teacher.model, cached=True, in_channels=in_dim, out_channels=num_classes)
+    full = cfg.loader.kind == "full"  # mini-batches change the structure every step: no operator cache
+    teacher = build_model(cfg.teacher.model, cached=full, in_channels=in_dim, out_channels=num_classes)
     if cfg.teacher.ckpt is not None:
         _load_teacher(teacher, cfg.teacher.ckpt)
     else:
         module = NodeClassification(teacher, num_classes, cfg.teacher.lr, cfg.teacher.weight_decay)
-        _fit(module, train_data, cfg.trainer, seed_dir / "hgnn")
-    t_logits, t_hidden = _teacher_out(teacher, train_data)  # soft labels: once, eval mode
-    t_val = _acc(t_logits, train_data.y, train_data.val_mask)
-    t_full = _teacher_out(teacher, data)[0] if production else None
+        dm = NodeDataModule(train_data, cfg.loader, seed)
+        _fit(module, dm, minibatch_trainer_cfg(cfg.trainer, cfg.loader), seed_dir / "hgnn")
+    t_logits, t_hidden = teacher_outputs(teacher, train_data)  # soft labels: once, eval mode
+    t_val = masked_accuracy(t_logits, train_data.y, train_data.val_mask)
+    t_full = teacher_outputs(teacher, data)[0] if production else None
     report("hgnn", t_val, t_logits, t_full, t_hidden)
 
     # 2. students
     def teacher_fn(x: Tensor) -> Tensor:
-        return _teacher_out(teacher, train_data, x)[0]
+        return teacher_outputs(teacher, train_data, x)[0]
 
     for method in d.methods:
         seed_everything(seed)
@@ -373,9 +368,9 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
                 weight_decay=cfg.student.weight_decay,
                 sample_seed=seed,
             )
-        val = _fit(module, train_data, cfg.trainer, seed_dir / method)
-        s_logits, s_hidden = _student_out(student, train_data.x)
-        s_full = _student_out(student, data.x)[0] if production else None
+        val = _fit(module, FullBatchDataModule(train_data), cfg.trainer, seed_dir / method)
+        s_logits, s_hidden = student_outputs(student, train_data.x)
+        s_full = student_outputs(student, data.x)[0] if production else None
         report(method, val, s_logits, s_full, s_hidden)
         if d.export:
             seed_dir.mkdir(parents=True, exist_ok=True)

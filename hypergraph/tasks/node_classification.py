@@ -1,4 +1,5 @@
-"""Full-batch node classification on one hypergraph (every node model of ``MODELS``)."""
+"""Node classification on one hypergraph (every node model of ``MODELS``), full-batch or on the
+mini-batches of ``loader.kind``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from hypergraph.tasks.base import (
     TRAINER_DEFAULTS,
@@ -23,6 +24,7 @@ from hypergraph.tasks.base_node import (
     NODE_DEFAULTS,
     NodeClassification,
     NodeDataModule,
+    minibatch_trainer_cfg,
     num_classes_of,
     prepare_node_data,
     validate_node_sections,
@@ -51,9 +53,10 @@ def run(cfg: DictConfig, seed: int, seed_dir: Path, ckpt_path: str | None) -> di
     full = cfg.loader.kind == "full"  # mini-batches change the structure every step: no operator cache
     model = build_model(cfg.model, cached=full, in_channels=data.x.size(1), out_channels=num_classes)
     module = NodeClassification(model, num_classes, cfg.optim.lr, cfg.optim.weight_decay)
-    trainer_cfg = cfg.trainer if full else OmegaConf.merge(cfg.trainer, {"use_distributed_sampler": False})
     dm = NodeDataModule(data, cfg.loader, seed)
-    res = fit_then_test(module, dm, trainer_cfg, seed_dir, ckpt_path, validate=True)
+    res = fit_then_test(
+        module, dm, minibatch_trainer_cfg(cfg.trainer, cfg.loader), seed_dir, ckpt_path, validate=True
+    )
     if module.test_predictions is not None and module.global_rank == 0:
         seed_dir.mkdir(parents=True, exist_ok=True)
         mask = data.test_mask.cpu().numpy()

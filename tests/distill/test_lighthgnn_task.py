@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 
 import pytest
@@ -42,6 +43,39 @@ def test_transductive_run_reports_every_method(tmp_path) -> None:
     # the exported TorchScript student reloads and predicts from x alone
     scripted = torch.jit.load(str(tmp_path / "seed_0" / "lighthgnn_plus_student.pt"))
     assert scripted(torch.randn(5, 16)).shape == (5, 3)
+
+
+def test_teacher_trains_on_neighbour_batches(tmp_path, monkeypatch) -> None:
+    """loader.kind=neighbor: the teacher's training batches come from a neighbour loader (15
+    training nodes, 4 per batch: 4 steps an epoch, not 1); every method is still reported."""
+    from hypergraph.loader import HypergraphNeighborLoader
+    from hypergraph.tasks.base_node import NodeDataModule
+
+    loaders, make = [], NodeDataModule.train_dataloader
+
+    def recording(dm: NodeDataModule) -> object:
+        loaders.append(make(dm))
+        return loaders[-1]
+
+    monkeypatch.setattr(NodeDataModule, "train_dataloader", recording)
+    over = ["loader.kind=neighbor", "loader.batch_size=4", "loader.num_neighbors=[5,5]"]
+    m = run(load_config(None, [*TINY, *over, "distill.export=false", f"run_dir={tmp_path}"]))["per_seed"][0]
+    assert len(loaders) == 1 and isinstance(loaders[0], HypergraphNeighborLoader)  # the teacher's only
+    for name in ("hgnn", "mlp", "lighthgnn", "lighthgnn_plus"):
+        assert 0.0 <= m[f"acc_{name}"] <= 1.0
+    rows = list(csv.DictReader(open(tmp_path / "seed_0" / "hgnn" / "logs" / "metrics.csv")))
+    assert len({int(r["step"]) for r in rows if r.get("train_loss")}) == 3 * 4
+    assert any(r.get("train_seeds_per_s") and float(r["train_seeds_per_s"]) > 0 for r in rows)
+
+
+@pytest.mark.parametrize("override", ["loader.bogus=1", "loader.kind=foo"])
+def test_bad_loader_is_refused_as_in_node_classification(override: str) -> None:
+    errors = []
+    for task in ("node_classification", "distillation"):
+        with pytest.raises(ValueError, match="loader") as err:  # ConfigError is a ValueError
+            load_config(None, [f"task={task}", override])
+        errors.append(str(err.value))
+    assert errors[0] == errors[1]
 
 
 def test_production_run_reports_three_accuracies(tmp_path) -> None:

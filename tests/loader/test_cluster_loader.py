@@ -62,6 +62,47 @@ def test_same_seed_same_batches(hg, tmp_path):
     assert any(not torch.equal(x, y) for x, y in zip(a, c))
 
 
+@pytest.mark.parametrize("parts_per_batch,padded,per_rank", [(2, 0, 2), (1, 1, 4)])
+def test_ddp_ranks_split_each_epoch(hg, tmp_path, parts_per_batch, padded, per_rank):
+    """world_size=2: the ranks' batches are disjoint and cover every node (7 parts, 2 per batch:
+    4 batches, 2 each; 1 per batch: 7 batches padded to 8 by repeating the epoch's first)."""
+    kw = dict(num_parts=7, parts_per_batch=parts_per_batch, seed=3, method="bfs", cache_dir=tmp_path)
+    ranks = [HypergraphClusterLoader(hg, **kw, rank=r, world_size=2) for r in range(2)]
+    assert len(ranks[0]) == len(ranks[1]) == per_rank
+    epochs = []
+    for _ in range(2):
+        batches = [list(loader) for loader in ranks]
+        assert len(batches[0]) == len(batches[1]) == per_rank
+        nodes = [torch.cat([b.n_id for b in bs]).tolist() for bs in batches]
+        parts = [torch.cat([b.part_id for b in bs]).tolist() for bs in batches]
+        assert sorted(set(nodes[0]) | set(nodes[1])) == list(range(hg.num_nodes))
+        assert len(nodes[0]) + len(nodes[1]) == hg.num_nodes + sum(
+            b.num_nodes for b in batches[1][len(batches[1]) - padded :]
+        )
+        if padded:  # rank 1's last batch repeats the epoch's first batch (rank 0's first)
+            assert torch.equal(batches[1][-1].part_id, batches[0][0].part_id)
+            parts[1] = parts[1][:-1]
+        assert not set(parts[0]) & set(parts[1]) and len(parts[0]) + len(parts[1]) == 7
+        epochs.append(parts)
+    assert epochs[0] != epochs[1]  # a new order each epoch, the same on both ranks
+    order = ranks[0].batch_sampler.sampler
+    order.set_epoch(0)  # what Lightning calls at an epoch start: epoch 0 again
+    assert torch.cat([b.part_id for b in ranks[0]]).tolist() == epochs[0][0]
+
+
+def test_ddp_arguments_are_checked(hg, tmp_path):
+    kw = dict(num_parts=4, method="bfs", cache_dir=tmp_path)
+    with pytest.raises(ValueError, match="rank"):
+        HypergraphClusterLoader(hg, **kw, seed=0, rank=2, world_size=2)
+    with pytest.raises(ValueError, match="seed"):
+        HypergraphClusterLoader(hg, **kw, seed=None, rank=0, world_size=2)
+    more_ranks_than_batches = HypergraphClusterLoader(
+        hg, **kw, parts_per_batch=4, seed=0, rank=2, world_size=3
+    )
+    (batch,) = list(more_ranks_than_batches)  # a padding batch: the whole (only) batch again
+    assert batch.num_nodes == hg.num_nodes
+
+
 def test_partition_cache_written_atomically_and_reused(hg, tmp_path, monkeypatch):
     kw = dict(num_parts=5, method="bfs", expansion="star", seed=0, cache_dir=tmp_path)
     part = partition_nodes(hg.hyperedge_index, hg.num_nodes, hg.num_hyperedges, **kw)

@@ -1,5 +1,5 @@
 """Mini-batch node classification through the runner: neighbour and cluster loaders, and DDP
-with a neighbour loader (each rank its own seed nodes, one set of metrics)."""
+with either (each rank its own seed nodes or partitions, one set of metrics)."""
 
 from __future__ import annotations
 
@@ -65,3 +65,26 @@ def test_ddp_with_a_neighbour_loader(tmp_path):
     assert "Initializing distributed: GLOBAL_RANK: 1, MEMBER: 2/2" in done.stderr
     assert sum(line.startswith("test_acc ") for line in done.stdout.splitlines()) == 1
     assert json.loads((run_dir / "results.json").read_text())["summary"]["test_acc"]["n"] == 1
+
+
+def test_ddp_with_a_cluster_loader(tmp_path):
+    """6 parts, 1 per batch, 2 ranks: 3 optimiser steps per epoch on each rank (6 without DDP)."""
+    run_dir = tmp_path / "run"
+    args = [sys.executable, "-m", "hypergraph.train", *SMALL, "loader.kind=cluster", "loader.num_parts=6"]
+    args += ["loader.parts_per_batch=1", "loader.partition=bfs"]
+    args += ["trainer.devices=2", "trainer.strategy=ddp", "trainer.accelerator=cpu", f"run_dir={run_dir}"]
+    done = subprocess.run(
+        args,
+        cwd=tmp_path,
+        env=dict(os.environ, OMP_NUM_THREADS="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Initializing distributed: GLOBAL_RANK: 1, MEMBER: 2/2" in done.stderr
+    assert sum(line.startswith("test_acc ") for line in done.stdout.splitlines()) == 1
+    assert json.loads((run_dir / "results.json").read_text())["summary"]["test_acc"]["n"] == 1
+    rows = list(csv.DictReader(open(next(run_dir.glob("**/metrics.csv")))))
+    steps = {int(r["step"]) for r in rows if r["train_loss"]}
+    assert len(steps) == 2 * 3
