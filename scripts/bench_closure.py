@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hypergraph.closure import SCORES, ClosureTask, evaluate_scores  # noqa: E402
 from hypergraph.closure.evaluate import WALK_SCORES  # noqa: E402
 from hypergraph.datasets.benson import BENSON_DATASETS, load_benson  # noqa: E402
+from hypergraph.progress import progress, write  # noqa: E402
 
 COLS = [
     "harm_mean",
@@ -170,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rows, timing_rows, type_rows = [], [], []
-    with threadpool_limits(args.threads):
-        for name in names:
+    with threadpool_limits(args.threads), progress(names, desc="bench_closure", unit="dataset") as bar:
+        for name in bar:
+            bar.set_postfix_str(name)
             t0, c0 = time.perf_counter(), time.process_time()
             tsc = load_benson(name, root=root, download=args.download)
             t_load, c_load = time.perf_counter() - t0, time.process_time() - c0
@@ -232,12 +234,11 @@ def main(argv: list[str] | None = None) -> int:
                         "prob": closed / inst if inst else float("nan"),
                     }
                 )
-            print(
+            write(
                 f"# {name}: {ct.num_open:,} open triangles, {int(task.closed.sum()):,} close "
                 f"(rate {task.closed.mean():.2e}); load {t_load:.2f}s, enumerate "
                 f"{task.timings['enumerate']:.2f}s, label {task.timings['label']:.2f}s, scores "
-                f"{score_time:.2f}s" + (f"; skipped {sorted(skipped)}" if skipped else ""),
-                flush=True,
+                f"{score_time:.2f}s" + (f"; skipped {sorted(skipped)}" if skipped else "")
             )
 
     md = render(rows, timing_rows, type_rows, modes, show_spec=tuple(args.cut) == (80.0, 100.0))

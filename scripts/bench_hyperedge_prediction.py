@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from hypergraph.linkpred.scores import classic_scores
+from hypergraph.progress import progress, write
 from hypergraph.tasks.hyperedge_prediction import binary_metrics, prepare
 from hypergraph.train import load_config, run
 
@@ -49,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     samplers = ["sns", "mns", "cns"]
     table: dict[tuple[str, str], dict[str, list[float]]] = {}
+    total = len(args.datasets) * (1 + len(args.models))  # per dataset: classic scores, each model
+    bar = progress(total=total, desc="bench_hyperedge_prediction", unit="cell")
     for ds in args.datasets:
+        bar.set_postfix_str(f"{ds} classic")
         feats = "spectral" if ds in NO_FEATURES else "raw"
         base = [
             "task=hyperedge_prediction",
@@ -74,12 +78,13 @@ def main(argv: list[str] | None = None) -> int:
                     row.setdefault(f"{s}_auc", []).append(m["auc"])
                     row.setdefault(f"{s}_ap", []).append(m["ap"])
         t_classic = time.perf_counter() - t0
-        print(
+        bar.update()
+        write(
             f"{ds}: {split.train.num_sets} observed / {split.val.num_sets} val / {split.test.num_sets} test "
-            f"hyperedges; classic scores {t_classic:.1f} s for {len(args.seeds)} seeds",
-            flush=True,
+            f"hyperedges; classic scores {t_classic:.1f} s for {len(args.seeds)} seeds"
         )
         for model in args.models:
+            bar.set_postfix_str(f"{ds} {model}")
             cfg = load_config(
                 None, [*base, f"model.name={model}", f"seeds=[{','.join(map(str, args.seeds))}]"]
             )
@@ -90,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             for s in samplers:
                 for k in ("auc", "ap"):
                     row[f"{s}_{k}"] = [m[f"test_{s}_{k}"] for m in res["per_seed"]]
-            print(f"{ds}: learned {model} {time.perf_counter() - t0:.0f} s", flush=True)
+            bar.update()
+            write(f"{ds}: learned {model} {time.perf_counter() - t0:.0f} s")
+    bar.close()
     header = " | ".join(f"{s.upper()} AUC | {s.upper()} AP" for s in samplers)
     lines = [f"| dataset | method | {header} |", "|---|---|" + "---|" * (2 * len(samplers))]
     csv_rows = [

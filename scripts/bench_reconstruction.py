@@ -213,31 +213,34 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    from hypergraph.progress import progress, write
+
     results = []
-    for ds in args.datasets:
-        for method in args.methods:
-            r = run_isolated(ds, method, args.root, args.seed, args.threads, args.timeout, args.beta)
-            results.append(r)
-            if "error" in r:
-                print(f"{ds:>10} {method:>16}  ERROR {r['error']}", flush=True)
-                continue
-            ref_j, ratio = reference_cells(r)
-            extra = (
-                f" pool_recall {r['pool_recall']:.4f} candidates {r['num_candidates']}"
-                if "pool_recall" in r
-                else ""
-            )
-            extra += f" k {r['k']}" if "k" in r else ""
-            print(
-                f"{ds:>10} {method:>16}  jaccard {r['jaccard']:.4f} (ref {ref_j})"
-                f"  precision {r['precision']:.4f}"
-                f"  recall {r['recall']:.4f}  f1 {r['f1']:.4f}{extra}  time {r['total_s']:.1f}s"
-                f" (ratio to authors {ratio})  peak_rss {r['peak_rss_mb']:.0f}MB",
-                flush=True,
-            )
-            stages = "  ".join(f"{k} {v:.2f}" for k, v in r["stages"].items())
-            print(f"{'':>28}stages (s): {stages}", flush=True)
-            (out / "results.json").write_text(json.dumps(results, indent=2))
+    cells = [(ds, method) for ds in args.datasets for method in args.methods]
+    bar = progress(cells, desc="bench_reconstruction", unit="run")
+    for ds, method in bar:
+        bar.set_postfix_str(f"{ds} {method}")
+        r = run_isolated(ds, method, args.root, args.seed, args.threads, args.timeout, args.beta)
+        results.append(r)
+        if "error" in r:
+            write(f"{ds:>10} {method:>16}  ERROR {r['error']}")
+            continue
+        ref_j, ratio = reference_cells(r)
+        extra = (
+            f" pool_recall {r['pool_recall']:.4f} candidates {r['num_candidates']}"
+            if "pool_recall" in r
+            else ""
+        )
+        extra += f" k {r['k']}" if "k" in r else ""
+        write(
+            f"{ds:>10} {method:>16}  jaccard {r['jaccard']:.4f} (ref {ref_j})"
+            f"  precision {r['precision']:.4f}"
+            f"  recall {r['recall']:.4f}  f1 {r['f1']:.4f}{extra}  time {r['total_s']:.1f}s"
+            f" (ratio to authors {ratio})  peak_rss {r['peak_rss_mb']:.0f}MB"
+        )
+        stages = "  ".join(f"{k} {v:.2f}" for k, v in r["stages"].items())
+        write(f"{'':>28}stages (s): {stages}")
+        (out / "results.json").write_text(json.dumps(results, indent=2))
     table = format_table(results)
     (out / "results.md").write_text("\n".join(table) + "\n")
     print()

@@ -345,6 +345,9 @@ def main() -> None:
         print("RESULT " + json.dumps(CHILDREN[cfg["role"]](cfg)), flush=True)
         return
 
+    sys.path.insert(0, str(REPO))
+    from hypergraph.progress import progress, write  # light: tqdm only, no torch in the parent
+
     cache = Path(os.environ.get("HYPERGRAPH_CACHE", Path.home() / ".cache" / "hypergraph")).expanduser()
     data_dir = args.data_dir or str(cache / "bench_scale")
     base = {
@@ -364,18 +367,22 @@ def main() -> None:
         r = run_child({**base, "role": "generate", "num_nodes": n}, args.timeout)
         if r["status"] != "ok":
             sys.exit(f"generating n={n} failed: {r}")
-        print(
+        write(
             f"# generated HSBM n={n}: nnz={r['nnz']} in {r['gen_s']:.1f}s "
             f"(peak RSS {r['peak_rss_gb']:.2f} GB)"
         )
 
     print(f"# torch threads={args.threads}  mem cap={args.mem_cap_gb or 'none'} GB  data={data_dir}")
+    cells = 0 if args.sampling_only else len(args.sizes) * len(args.modes)
+    bar = progress(total=cells + (not args.no_sampling), desc="bench_scale", unit="run")
     if not args.sampling_only:
         head = f"{'nodes':>10} {'mode':>9} {'status':>8} {'setup_s':>8} {'epoch_s':>9} {'seeds/s':>10}"
-        print(head + f" {'peak_GB':>8} {'test_acc':>8}")
+        write(head + f" {'peak_GB':>8} {'test_acc':>8}")
         for n in args.sizes:
+            bar.set_postfix_str(f"n={n} data")
             ensure_graph(n)
             for mode in args.modes:
+                bar.set_postfix_str(f"n={n} {mode}")
                 cfg = {
                     **base,
                     "role": "train",
@@ -396,18 +403,19 @@ def main() -> None:
                     "chunk_size": args.chunk_size,
                 }
                 r = run_child(cfg, args.timeout)
+                bar.update()
                 if r["status"] == "ok":
-                    print(
+                    write(
                         f"{n:>10} {mode:>9} {'ok':>8} {r['setup_s']:>8.1f} {r['epoch_s']:>9.2f} "
-                        f"{r['seeds_per_s']:>10.0f} {r['peak_rss_gb']:>8.2f} {r['test_acc']:>8.4f}",
-                        flush=True,
+                        f"{r['seeds_per_s']:>10.0f} {r['peak_rss_gb']:>8.2f} {r['test_acc']:>8.4f}"
                     )
                 else:
-                    print(f"{n:>10} {mode:>9} {r['status']:>8}", flush=True)
+                    write(f"{n:>10} {mode:>9} {r['status']:>8}")
                     if r.get("stderr_tail") and r["status"] != "OOM":
-                        print("#   " + r["stderr_tail"].strip().replace("\n", "\n#   "))
+                        write("#   " + r["stderr_tail"].strip().replace("\n", "\n#   "))
     if not args.no_sampling:
         n = args.sampling_nodes
+        bar.set_postfix_str(f"n={n} sampling")
         ensure_graph(n)
         cfg = {
             **base,
@@ -419,6 +427,9 @@ def main() -> None:
             "hypertorch_path": args.hypertorch_path,
         }
         r = run_child(cfg, args.timeout)
+        bar.update()
+    bar.close()
+    if not args.no_sampling:
         print(f"# sampling speed, n={n}, batch_size={args.batch_size}, one thread")
         if r["status"] != "ok":
             print(f"#   {r['status']}: {r.get('stderr_tail', '')}")

@@ -21,6 +21,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from hypergraph.closure import scores as S
 from hypergraph.closure.triangles import ClosureTriangles, closure_type_counts, enumerate_open_triangles
 from hypergraph.data.temporal import TemporalSimplicialComplex
+from hypergraph.progress import progress
 
 __all__ = [
     "LABEL_MODES",
@@ -197,26 +198,33 @@ def evaluate_scores(
     """Compute each score once and evaluate it under each label mode.
 
     Returns ``{score: {"time": wall s, "cpu": CPU s, mode: (ap_ratio, auc), ...}}``; logistic regression
-    (``"logreg"``) is trained separately for each label mode.
+    (``"logreg"``) is trained separately for each label mode.  On a terminal a progress bar
+    counts the scores done.
     """
     names = list(SCORES) if names is None else names
-    out: dict[str, dict] = {}
-    labels = {m: task.labels(m) for m in label_modes}
     for name in names:
         if name not in SCORES:
             raise KeyError(f"unknown score {name!r}; valid: {', '.join(SCORES)}")
-        t0, c0 = time.perf_counter(), time.process_time()
-        sc = SCORES[name](task)
-        res: dict = {"time": time.perf_counter() - t0, "cpu": time.process_time() - c0}
-        for m in label_modes:
-            res[m] = relative_ap(labels[m], sc)
-        out[name] = res
-    if logreg:
-        res = {"time": 0.0, "cpu": 0.0}
-        for m in label_modes:
+    out: dict[str, dict] = {}
+    labels = {m: task.labels(m) for m in label_modes}
+    with progress(total=len(names) + bool(logreg), desc="closure scores", unit="score") as bar:
+        for name in names:
+            bar.set_postfix_str(name)
             t0, c0 = time.perf_counter(), time.process_time()
-            res[m] = relative_ap(labels[m], logreg_scores(task, m))
-            res["time"] += time.perf_counter() - t0
-            res["cpu"] += time.process_time() - c0
-        out["logreg"] = res
+            sc = SCORES[name](task)
+            res: dict = {"time": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+            for m in label_modes:
+                res[m] = relative_ap(labels[m], sc)
+            out[name] = res
+            bar.update()
+        if logreg:
+            bar.set_postfix_str("logreg")
+            res = {"time": 0.0, "cpu": 0.0}
+            for m in label_modes:
+                t0, c0 = time.perf_counter(), time.process_time()
+                res[m] = relative_ap(labels[m], logreg_scores(task, m))
+                res["time"] += time.perf_counter() - t0
+                res["cpu"] += time.process_time() - c0
+            out["logreg"] = res
+            bar.update()
     return out

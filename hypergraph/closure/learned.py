@@ -24,6 +24,7 @@ from hypergraph.closure.evaluate import (
 )
 from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.data.temporal import TemporalSimplicialComplex
+from hypergraph.progress import progress
 
 CLASSIC_SCORES = (
     "harm_mean", "geom_mean", "arith_mean", "min", "max", "common", "jaccard", "adamic_adar",
@@ -264,7 +265,7 @@ def build_windows(
     scores = tuple(scores or ())
     tasks, raws, masks = [], [], []
     last = len(train_windows) - 1
-    for w, (a, b) in enumerate(train_windows):
+    for w, (a, b) in enumerate(progress(train_windows, desc="closure windows", unit="window")):
         task = ClosureTask.build(tsc, float(a), float(b))  # past <= a%, labels in (a%, b%]
         T = task.triangles.num_open
         val = torch.zeros(T, dtype=torch.bool)

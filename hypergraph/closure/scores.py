@@ -13,6 +13,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from hypergraph.closure.triangles import ClosureTriangles, ProjectedGraph, _chunks, decode_triples
+from hypergraph.progress import progress
 
 __all__ = [
     "adamic_adar",
@@ -162,7 +163,8 @@ def spd_inverse_entries(
 
     Up to ``dense_max`` unknowns a dense Cholesky inverse is used; above, a block conjugate
     gradient solves ``M X = E_C`` for the needed columns ``C`` in chunks (lockstep CG, one
-    step size per column, relative residual ``tol``), never forming a dense ``n x n`` matrix.
+    step size per column, relative residual ``tol``), never forming a dense ``n x n`` matrix;
+    on a terminal a progress bar counts the columns solved.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
@@ -184,14 +186,16 @@ def spd_inverse_entries(
     out = np.empty(rows.size, dtype=np.float64)
     order = np.argsort(cols, kind="stable")
     cs = cols[order]
-    for a in range(0, need.size, block):
-        cset = need[a : a + block]
-        b = np.zeros((n, cset.size))
-        b[cset, np.arange(cset.size)] = 1.0
-        x = _block_cg(m, b, tol, max_iter)
-        lo, hi = np.searchsorted(cs, cset[0]), np.searchsorted(cs, cset[-1], side="right")
-        sel = order[lo:hi]
-        out[sel] = x[rows[sel], np.searchsorted(cset, cols[sel])]
+    with progress(total=int(need.size), desc="block CG", unit="column") as bar:
+        for a in range(0, need.size, block):
+            cset = need[a : a + block]
+            b = np.zeros((n, cset.size))
+            b[cset, np.arange(cset.size)] = 1.0
+            x = _block_cg(m, b, tol, max_iter)
+            lo, hi = np.searchsorted(cs, cset[0]), np.searchsorted(cs, cset[-1], side="right")
+            sel = order[lo:hi]
+            out[sel] = x[rows[sel], np.searchsorted(cset, cols[sel])]
+            bar.update(cset.size)
     return out
 
 

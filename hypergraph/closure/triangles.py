@@ -15,6 +15,7 @@ import numpy as np
 
 from hypergraph.data.set_ops import segment_pairs, segment_triples
 from hypergraph.data.temporal import TemporalSimplicialComplex
+from hypergraph.progress import progress
 
 __all__ = [
     "CONFIGURATIONS",
@@ -238,7 +239,10 @@ class ClosureTriangles:
 def enumerate_open_triangles(
     past: TemporalSimplicialComplex, graph: ProjectedGraph | None = None, budget: int = _CHUNK
 ) -> ClosureTriangles:
-    """Open triangles of ``past``: pairwise connected in the projection, in no common simplex."""
+    """Open triangles of ``past``: pairwise connected in the projection, in no common simplex.
+
+    On a terminal a progress bar counts the oriented wedges processed (see :mod:`hypergraph.progress`).
+    """
     n = past.num_nodes
     _check_codec(n)
     g = graph if graph is not None else ProjectedGraph.from_complex(past)
@@ -250,22 +254,24 @@ def enumerate_open_triangles(
     all_counts = np.zeros(4, dtype=np.int64)
     tris, edges = [], []
     strong = (g.edge_w >= 2).astype(np.int64)
-    for a, b in _chunks(work, budget):
-        src = np.arange(a, b)
-        p, q = segment_pairs(ptr[src], outdeg[src])
-        if p.size == 0:
-            continue
-        i = np.repeat(src, work[src])
-        j, k = dst[p], dst[q]
-        ejk = g.edge_id(j, k)
-        ok = ejk >= 0
-        i, j, k, eij, eik, ejk = i[ok], j[ok], k[ok], dedge[p[ok]], dedge[q[ok]], ejk[ok]
-        edge_triangles += np.bincount(np.concatenate([eij, eik, ejk]), minlength=g.num_edges)
-        ns = strong[eij] + strong[eik] + strong[ejk]
-        all_counts += np.bincount(ns, minlength=4)
-        is_open = ~_isin_sorted(triple_keys(i, j, k, n), closed_keys)
-        tris.append(np.stack([i[is_open], j[is_open], k[is_open]], axis=1).astype(np.int32))
-        edges.append(np.stack([eij[is_open], ejk[is_open], eik[is_open]], axis=1).astype(np.int32))
+    with progress(total=int(work.sum()), desc="open triangles", unit="wedge") as bar:
+        for a, b in _chunks(work, budget):
+            src = np.arange(a, b)
+            p, q = segment_pairs(ptr[src], outdeg[src])
+            if p.size == 0:
+                continue
+            i = np.repeat(src, work[src])
+            j, k = dst[p], dst[q]
+            ejk = g.edge_id(j, k)
+            ok = ejk >= 0
+            i, j, k, eij, eik, ejk = i[ok], j[ok], k[ok], dedge[p[ok]], dedge[q[ok]], ejk[ok]
+            edge_triangles += np.bincount(np.concatenate([eij, eik, ejk]), minlength=g.num_edges)
+            ns = strong[eij] + strong[eik] + strong[ejk]
+            all_counts += np.bincount(ns, minlength=4)
+            is_open = ~_isin_sorted(triple_keys(i, j, k, n), closed_keys)
+            tris.append(np.stack([i[is_open], j[is_open], k[is_open]], axis=1).astype(np.int32))
+            edges.append(np.stack([eij[is_open], ejk[is_open], eik[is_open]], axis=1).astype(np.int32))
+            bar.update(p.size)  # the wedges of this chunk
     tri = np.concatenate(tris) if tris else np.zeros((0, 3), np.int32)
     edg = np.concatenate(edges) if edges else np.zeros((0, 3), np.int32)
     out = ClosureTriangles(g, tri, edg, edge_triangles, all_counts, np.zeros(4, np.int64), closed_keys)

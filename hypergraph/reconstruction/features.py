@@ -2,7 +2,8 @@
 
 Everything is computed from the projected graph and its maximal cliques with sparse/dense
 array operations grouped by candidate size; no Python loop runs over candidates, cliques,
-edges or nodes (only over the distinct candidate sizes and over fixed-size chunks).
+edges or nodes (only over the distinct candidate sizes and over fixed-size chunks).  On a
+terminal the row-block loops (clustering, motif overlaps) show progress bars.
 
 Motif features (the authors' ``cmotif.cpp``) treat the maximal cliques as a pseudo-hypergraph.
 For a node ``v`` with ``d_v`` cliques: motif 1 = ``d_v``, motif 2 = #pairs of its cliques that
@@ -46,6 +47,7 @@ import scipy.sparse as sp
 
 from hypergraph.data.node_sets import NodeSets
 from hypergraph.data.set_ops import pair_index
+from hypergraph.progress import progress
 
 COUNT_FEATURE_NAMES = (
     "clique_type",
@@ -134,9 +136,11 @@ class GraphStats:
         """Local clustering coefficient (as :func:`networkx.clustering`), row-chunked."""
         a = self.adj.astype(np.int64)
         tri = np.zeros(self.num_nodes, dtype=np.float64)
-        for s in range(0, self.num_nodes, chunk_rows):
-            block = a[s : s + chunk_rows]
-            tri[s : s + chunk_rows] = np.asarray((block @ a).multiply(block).sum(axis=1)).ravel()
+        with progress(total=self.num_nodes, desc="clustering", unit="node") as bar:
+            for s in range(0, self.num_nodes, chunk_rows):
+                block = a[s : s + chunk_rows]
+                tri[s : s + chunk_rows] = np.asarray((block @ a).multiply(block).sum(axis=1)).ravel()
+                bar.update(block.shape[0])
         d = self.degree.astype(np.float64)
         denom = d * (d - 1)
         return np.divide(tri, denom, out=np.zeros(self.num_nodes), where=denom > 0)
@@ -208,17 +212,19 @@ def _overlap_chunks(M: sp.csr_matrix, w1: np.ndarray, w2: np.ndarray, rows_per_c
     Mt2 = Mt.copy()
     Mt2.data = Mt.data * np.repeat(w2, row_w)
     C = M.shape[0]
-    for s in range(0, C, rows_per_chunk):
-        blk = M[s : s + rows_per_chunk]
-        o = (blk @ Mt).tocsr()
-        o1 = (blk @ Mt1).tocsr()
-        o2 = (blk @ Mt2).tocsr()
-        for x in (o, o1, o2):
-            x.sort_indices()
-        a = np.repeat(np.arange(s, s + blk.shape[0], dtype=np.int64), np.diff(o.indptr))
-        b = o.indices.astype(np.int64)
-        off = a != b
-        yield a[off], b[off], o.data[off], o1.data[off], o2.data[off]
+    with progress(total=C, desc="motif clique overlaps", unit="clique") as bar:
+        for s in range(0, C, rows_per_chunk):
+            blk = M[s : s + rows_per_chunk]
+            o = (blk @ Mt).tocsr()
+            o1 = (blk @ Mt1).tocsr()
+            o2 = (blk @ Mt2).tocsr()
+            for x in (o, o1, o2):
+                x.sort_indices()
+            a = np.repeat(np.arange(s, s + blk.shape[0], dtype=np.int64), np.diff(o.indptr))
+            b = o.indices.astype(np.int64)
+            off = a != b
+            yield a[off], b[off], o.data[off], o1.data[off], o2.data[off]
+            bar.update(blk.shape[0])
 
 
 def motif_node_edge_tables(
@@ -309,13 +315,15 @@ def _overlap_product_on_edges(stats: GraphStats, M: sp.csr_matrix, rows_per_chun
     eu = stats.edge_keys // n
     ev = stats.edge_keys % n
     C = M.shape[0]
-    for s in range(0, C, rows_per_chunk):
-        blk = M[s : s + rows_per_chunk]
-        k = (blk @ Mt).tocsr()
-        k.data[:] = 1
-        t = k.astype(np.float64) @ Mf  # [rows, N]: #cliques b ∋ v overlapping a
-        p = (Mf[s : s + rows_per_chunk].T @ t).tocsr()  # [N, N]
-        out += np.asarray(p[eu, ev]).ravel()
+    with progress(total=C, desc="motif overlap product", unit="clique") as bar:
+        for s in range(0, C, rows_per_chunk):
+            blk = M[s : s + rows_per_chunk]
+            k = (blk @ Mt).tocsr()
+            k.data[:] = 1
+            t = k.astype(np.float64) @ Mf  # [rows, N]: #cliques b ∋ v overlapping a
+            p = (Mf[s : s + rows_per_chunk].T @ t).tocsr()  # [N, N]
+            out += np.asarray(p[eu, ev]).ravel()
+            bar.update(blk.shape[0])
     return out
 
 

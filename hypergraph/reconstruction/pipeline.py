@@ -23,6 +23,7 @@ import numpy as np
 from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.data.node_sets import NodeSets
 from hypergraph.data.set_ops import isin_sets, unique_sets
+from hypergraph.progress import progress
 from hypergraph.reconstruction.classifier import make_classifier
 from hypergraph.reconstruction.features import GraphStats, count_features, motif_features
 from hypergraph.reconstruction.projection import (
@@ -36,6 +37,13 @@ from hypergraph.reconstruction.sampler import SamplerPlan, apply_plan, fit_sampl
 EPS = 1e-8
 FEATURES = ("count", "motif")
 ORDERS = ("reference", "sorted")
+
+
+def _next_stage(bar: Any, stage: str | None) -> None:
+    """Count the stage just finished on a stage bar and show the name of the next one."""
+    bar.update()
+    if stage is not None:
+        bar.set_postfix_str(stage)
 
 
 def sorted_order(sets: NodeSets) -> np.ndarray:
@@ -178,29 +186,37 @@ class SHyRe:
 
     # ------------------------------------------------------------------ training
     def fit(self, train: Hypergraph | NodeSets, num_nodes: int | None = None) -> SHyRe:
-        """Learn the sampler plan and the classifiers from a training hypergraph."""
+        """Learn the sampler plan and the classifiers from a training hypergraph (on a terminal,
+        a progress bar names the stage running)."""
         timings: dict[str, float] = {}
-        t = time.perf_counter()
-        if isinstance(train, Hypergraph):
-            sets, n = hypergraph_sets(train), train.num_nodes
-        else:
-            sets, n = unique_sets(train)[0], (train.num_nodes() if num_nodes is None else num_nodes)
-        adj = clique_expansion(sets, n)
-        timings["projection"] = time.perf_counter() - t
-        t = time.perf_counter()
-        cliques = maximal_cliques(adj)
-        timings["sampler_cliques"] = time.perf_counter() - t
-        t = time.perf_counter()
-        self.plan = fit_sampler(cliques, sets, n, self.beta, seed=self.seed)
-        timings["sampler_fit"] = time.perf_counter() - t
-        pool = build_pool(adj, self.plan, self.order, cliques=cliques)
-        for k, v in pool.timings.items():
-            timings[f"train_{k}"] = v
-        t = time.perf_counter()
-        X = zscore(pool_features(pool, self.features))
-        timings["train_features"] = time.perf_counter() - t
-        y = isin_sets(pool.candidates, sets).astype(np.int64)
-        self.fit_classifiers(X, y, pool.num_max, timings)
+        with progress(total=6, desc="SHyRe fit", unit="stage", postfix="projection") as bar:
+            t = time.perf_counter()
+            if isinstance(train, Hypergraph):
+                sets, n = hypergraph_sets(train), train.num_nodes
+            else:
+                sets, n = unique_sets(train)[0], (train.num_nodes() if num_nodes is None else num_nodes)
+            adj = clique_expansion(sets, n)
+            timings["projection"] = time.perf_counter() - t
+            _next_stage(bar, "maximal cliques")
+            t = time.perf_counter()
+            cliques = maximal_cliques(adj)
+            timings["sampler_cliques"] = time.perf_counter() - t
+            _next_stage(bar, "sampler plan")
+            t = time.perf_counter()
+            self.plan = fit_sampler(cliques, sets, n, self.beta, seed=self.seed)
+            timings["sampler_fit"] = time.perf_counter() - t
+            _next_stage(bar, "candidates")
+            pool = build_pool(adj, self.plan, self.order, cliques=cliques)
+            for k, v in pool.timings.items():
+                timings[f"train_{k}"] = v
+            _next_stage(bar, f"{self.features} features")
+            t = time.perf_counter()
+            X = zscore(pool_features(pool, self.features))
+            timings["train_features"] = time.perf_counter() - t
+            _next_stage(bar, "classifiers")
+            y = isin_sets(pool.candidates, sets).astype(np.int64)
+            self.fit_classifiers(X, y, pool.num_max, timings)
+            _next_stage(bar, None)
         self.train_pool = pool
         self.timings = timings
         return self
@@ -232,23 +248,28 @@ class SHyRe:
     # ---------------------------------------------------------------- inference
     def reconstruct_detailed(self, graph, num_nodes: int | None = None) -> Reconstruction:
         """Reconstruct from a projected graph (scipy sparse adjacency, ``[2, E]`` edge_index
-        with ``num_nodes``, or a networkx graph on ``0..N-1``)."""
+        with ``num_nodes``, or a networkx graph on ``0..N-1``); on a terminal a progress bar
+        names the stage running."""
         if self.plan is None or self.models is None:
             raise RuntimeError("call fit() before reconstruct()")
         adj = as_adjacency(graph, num_nodes)
         timings: dict[str, float] = {}
-        pool = build_pool(adj, self.plan, self.order)
-        timings.update(pool.timings)
-        t = time.perf_counter()
-        X = self._select(zscore(pool_features(pool, self.features)))
-        timings["features"] = time.perf_counter() - t
-        t = time.perf_counter()
-        nm = pool.num_max
-        scores = np.concatenate(
-            [self.models[0].predict_proba1(X[:nm]), self.models[1].predict_proba1(X[nm:])]
-        )
-        keep = np.flatnonzero(scores > 0.5)
-        timings["predict"] = time.perf_counter() - t
+        with progress(total=3, desc="SHyRe reconstruct", unit="stage", postfix="candidates") as bar:
+            pool = build_pool(adj, self.plan, self.order)
+            timings.update(pool.timings)
+            _next_stage(bar, f"{self.features} features")
+            t = time.perf_counter()
+            X = self._select(zscore(pool_features(pool, self.features)))
+            timings["features"] = time.perf_counter() - t
+            _next_stage(bar, "predict")
+            t = time.perf_counter()
+            nm = pool.num_max
+            scores = np.concatenate(
+                [self.models[0].predict_proba1(X[:nm]), self.models[1].predict_proba1(X[nm:])]
+            )
+            keep = np.flatnonzero(scores > 0.5)
+            timings["predict"] = time.perf_counter() - t
+            _next_stage(bar, None)
         return Reconstruction(pool.candidates.select(keep), adj.shape[0], pool, scores, timings)
 
     def reconstruct(self, graph, num_nodes: int | None = None) -> Hypergraph:

@@ -29,6 +29,7 @@ import numpy as np
 
 from hypergraph.data.node_sets import NodeSets
 from hypergraph.data.set_ops import k_subsets
+from hypergraph.progress import progress
 
 MISSING_COST = 1e8  # the reference's cost of a (n, k) pair that has no cliques / hyperedges
 
@@ -102,7 +103,8 @@ def sampler_table(
 def fit_sampler(
     cliques: NodeSets, hyperedges: NodeSets, num_nodes: int, beta: float, seed: int = 0
 ) -> SamplerPlan:
-    """Learn the greedy budgeted plan on a training hypergraph (see the module docstring)."""
+    """Learn the greedy budgeted plan on a training hypergraph (see the module docstring); on a
+    terminal a progress bar shows the budget spent."""
     N, E, Q, ids = sampler_table(cliques, hyperedges, num_nodes)
     rng = np.random.default_rng(seed)
 
@@ -128,21 +130,23 @@ def fit_sampler(
         delta[k], best_n[k] = update(k)
     steps: list[tuple[int, int, float]] = []
     budget = float(beta)
-    while budget > 0:
-        k = max((d, kk) for kk, d in delta.items())[1]  # ties: the larger k
-        n = best_n[k]
-        q = cost(n, k)
-        r = min(budget, q) / q
-        steps.append((n, k, r))
-        members = np.flatnonzero(E[k][n]) if n <= N else np.zeros(0, dtype=np.int64)
-        if r < 1:
-            members = rng.choice(members, size=int(r * members.size), replace=False)
-        gamma[k][members] = True
-        avail[k][n] = False
-        budget -= q
-        delta[k], best_n[k] = update(k)
-        if max(delta.values()) == 0:
-            break
+    with progress(total=float(beta), desc="SHyRe sampler plan", unit="cost", unit_scale=True) as bar:
+        while budget > 0:
+            k = max((d, kk) for kk, d in delta.items())[1]  # ties: the larger k
+            n = best_n[k]
+            q = cost(n, k)
+            r = min(budget, q) / q
+            steps.append((n, k, r))
+            members = np.flatnonzero(E[k][n]) if n <= N else np.zeros(0, dtype=np.int64)
+            if r < 1:
+                members = rng.choice(members, size=int(r * members.size), replace=False)
+            gamma[k][members] = True
+            avail[k][n] = False
+            bar.update(min(budget, q))  # the budget spent
+            budget -= q
+            delta[k], best_n[k] = update(k)
+            if max(delta.values()) == 0:
+                break
     table = {key: (int(E[key[1]][key[0]].sum()), float(q)) for key, q in Q.items()}
     n_collected = int(sum(g.sum() for g in gamma.values()))
     return SamplerPlan(steps, float(beta), n_collected, len(hyperedges), table)
@@ -153,12 +157,13 @@ def apply_plan(plan: SamplerPlan, cliques: NodeSets) -> tuple[NodeSets, np.ndarr
 
     Returns ``(children, parent, step)``: the emitted ``k``-subsets (sorted sets, in emission
     order; ``k == n`` emits the clique itself), the clique each came from and the plan step.
+    On a terminal a progress bar counts the plan steps done.
     """
     sizes = cliques.sizes
     by_size: dict[int, np.ndarray] = {}
     out_rows: list[NodeSets] = []
     parents, steps = [], []
-    for t, (n, k, r) in enumerate(plan.steps):
+    for t, (n, k, r) in enumerate(progress(plan.steps, desc="SHyRe sampling", unit="step")):
         if n not in by_size:
             by_size[n] = np.flatnonzero(sizes == n)
         take = int(by_size[n].size * r)
