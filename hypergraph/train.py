@@ -39,6 +39,7 @@ from hypergraph.config import (
     check_resume,
     load_config,
 )
+from hypergraph.data.utils import atomic_write
 from hypergraph.registry import TASKS
 
 __all__ = ["ConfigError", "RunError", "load_config", "main", "run", "summarize"]
@@ -220,6 +221,8 @@ def _run_seeds(cfg: DictConfig, task: Any, run_dir: Path, rank0: bool) -> dict[s
             ckpt = str(last)
             _keep_log_history(seed_dir)
         metrics = task.run(cfg, int(seed), seed_dir, ckpt)
+        if rank0:
+            _merge_log_history(seed_dir)
         metrics = {k: float(v) for k, v in metrics.items()}
         bad = [k for k, v in metrics.items() if k.startswith(("test_", "val_")) and not math.isfinite(v)]
         if bad:
@@ -264,12 +267,46 @@ def _check_checkpoint(path: str) -> None:
 
 
 def _keep_log_history(seed_dir: Path) -> None:
-    """Lightning's CSV logger rewrites ``metrics.csv`` on resume: keep the pre-kill rows in
-    ``metrics.part<k>.csv`` beside it (they are read back by :mod:`hypergraph.plot`)."""
+    """Lightning's CSV logger deletes ``metrics.csv`` on resume: move the pre-kill rows to
+    ``metrics.part<k>.csv`` beside it, for :func:`_merge_log_history` once the seed is done."""
     log = seed_dir / "logs" / "metrics.csv"
     if log.exists():
         k = len(list(log.parent.glob("metrics.part*.csv")))
         log.rename(log.parent / f"metrics.part{k}.csv")
+
+
+def _merge_log_history(seed_dir: Path) -> None:
+    """Put the parts kept by :func:`_keep_log_history` back in front of ``metrics.csv``, so the
+    file holds every epoch of a resumed seed.  A part's rows from the epoch its successor starts
+    at on are dropped (that successor logged them again, from the checkpoint)."""
+    logs = seed_dir / "logs"
+    numbered = [(p.stem[len("metrics.part") :], p) for p in logs.glob("metrics.part*.csv")]
+    parts = [p for _, p in sorted((int(k), p) for k, p in numbered if k.isdigit())]
+    if not parts:
+        return
+    tables = []
+    for path in [*parts, *[p for p in [logs / "metrics.csv"] if p.is_file()]]:  # none with logger=none
+        with open(path, newline="") as f:
+            tables.append(list(csv.DictReader(f)))
+
+    def epoch(row: dict[str, str]) -> float:
+        try:
+            return float(row.get("epoch") or "nan")
+        except ValueError:
+            return math.nan
+
+    rows: list[dict[str, str]] = []
+    cutoff = math.inf
+    for table in reversed(tables):
+        rows[:0] = [r for r in table if not epoch(r) >= cutoff]  # rows without an epoch are kept
+        cutoff = min([cutoff, *(e for e in map(epoch, table) if math.isfinite(e))])
+    fields = sorted({k for r in rows for k in r if k is not None})  # Lightning sorts its header too
+    with atomic_write(logs / "metrics.csv", "w") as f:
+        w = csv.DictWriter(f, fieldnames=fields, restval="", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    for p in parts:
+        p.unlink()
 
 
 def print_result(result: dict[str, Any]) -> None:

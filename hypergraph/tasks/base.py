@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import sys
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 from torch.utils.data import DataLoader, Dataset
 
+from hypergraph.progress import progress_enabled
 from hypergraph.registry import DATASETS, MODELS, check_kwargs
 
 CtorIgnore = ("in_channels", "out_channels")
@@ -95,7 +95,20 @@ def model_class(model_cfg: DictConfig | dict, where: str = "model", ignore: tupl
     if "hidden" in kwargs and "hidden" not in inspect.signature(cls.__init__).parameters:
         raise KeyError(f"{where}.hidden is not a key: the hidden size is {where}.hidden_channels")
     check_kwargs(cls.__init__, kwargs, f"{where} '{model_cfg['name']}'", ignore=ignore)
+    check_model_values(kwargs, where)
     return cls
+
+
+def check_model_values(kwargs: dict[str, Any], where: str = "model") -> None:
+    """Refuse widths below 1 (0 trains a constant model, < 0 fails deep in torch) and dropout
+    rates outside [0, 1] (they fail only at the first forward pass, mid-training)."""
+    for key, value in kwargs.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if key.endswith(("_channels", "_hidden")) and value < 1:
+            raise ValueError(f"{where}.{key} must be >= 1, got {value}")
+        if (key == "dropout" or key.endswith("_dropout")) and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{where}.{key} must be in [0, 1], got {value}")
 
 
 def accepts(cls: type, arg: str) -> bool:
@@ -110,11 +123,15 @@ def build_model(model_cfg: DictConfig | dict, cached: bool = False, **sizes: Any
     fixed structure: the normalised operator is built once).
     """
     kwargs = {k: v for k, v in dict(model_cfg).items() if k != "name"}
-    cls = MODELS.get(model_cfg["name"])
+    name = model_cfg["name"]
+    cls = MODELS.get(name)
     if cached and accepts(cls, "cached"):
         kwargs.setdefault("cached", True)
     kwargs.update(sizes)
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except (RuntimeError, AssertionError) as err:  # torch's own checks, e.g. a negative size
+        raise ValueError(f"model '{name}' cannot be built from {dict(model_cfg)}: {err}") from None
 
 
 def validate_dataset(dataset_cfg: DictConfig) -> None:
@@ -270,7 +287,7 @@ def build_trainer(
     )
     kwargs.setdefault("enable_model_summary", False)
     if kwargs.get("enable_progress_bar") is None:
-        kwargs["enable_progress_bar"] = sys.stderr.isatty()
+        kwargs["enable_progress_bar"] = progress_enabled()  # a terminal, or $HYPERGRAPH_PROGRESS
     logger = make_logger(kwargs.pop("logger", "csv"), seed_dir)
     trainer = pl.Trainer(
         default_root_dir=str(seed_dir), logger=logger, callbacks=[ckpt, *(callbacks or [])], **kwargs

@@ -66,3 +66,17 @@ def test_bench_development_cut_with_learned_columns(tmp_path):
     (run,) = list((tmp_path / "learned").iterdir())
     cfg = (run / "config.yaml").read_text()
     assert "test_q: 60" in cfg and "test_end: 80" in cfg
+
+
+def test_bench_takes_the_datasets_folder_as_root(tmp_path):
+    """One root convention: ``--root`` may be the datasets folder (holding ``scholp/``), as for
+    ``load_benson`` and ``load_shyre``, not only the ``scholp/`` folder itself."""
+    root = synthetic_root(tmp_path)
+    datasets = tmp_path / "datasets"
+    datasets.mkdir()
+    root.rename(datasets / "scholp")
+    out = tmp_path / "out"
+    args = ["--root", str(datasets), "--datasets", "my-complex", "--out", str(out), "--no-logreg"]
+    assert load_bench().main(args) == 0
+    rows = list(csv.DictReader(open(out / "results.csv")))
+    assert rows and all(r["dataset"] == "my-complex" for r in rows)

@@ -125,3 +125,27 @@ def test_no_module_of_the_package_defaults_to_the_shared_folder():
             and "shared/datasets" in node.value
         ]
     assert hits == []
+
+
+def test_one_data_root_for_every_loader(tmp_path):
+    """Regression: each loader wanted its own root (``.../datasets``, ``.../scholp``, ``.../shyre``);
+    the datasets folder now works for all of them, and so do the per-format folders."""
+    from hypergraph.datasets import load_dataset
+
+    data = tmp_path / "datasets"
+    benson = data / "scholp" / "toy-b"
+    benson.mkdir(parents=True)
+    for kind, values in (("nverts", [2, 3]), ("simplices", [1, 2, 2, 3, 4]), ("times", [0, 1])):
+        (benson / f"toy-b-{kind}.txt").write_text("".join(f"{v}\n" for v in values))
+    shyre = data / "shyre" / "toy-s"
+    shyre.mkdir(parents=True)
+    (shyre / "train.txt").write_text("1 2\n2 3 4\n")
+    (shyre / "test.txt").write_text("5 6\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnverifiedDatasetWarning)
+        for root in (data, data / "scholp", benson):
+            assert load_benson("toy-b", root=root, download=False).num_simplices == 2
+        for root in (data, data / "shyre", shyre):
+            assert load_shyre("toy-s", root=root, download=False).train.num_hyperedges == 2
+        assert load_dataset("toy-b", root=data, download=False).num_simplices == 2
+        assert load_dataset("toy-s", root=data, download=False).query.num_hyperedges == 1

@@ -60,3 +60,16 @@ def test_cache_keeps_one_operator_per_hypergraph(monkeypatch):
     for hi in graphs:
         small(x, hi)
     assert len(small._ops) == 2  # least recently used dropped
+
+
+def test_every_registered_model_is_exported_from_hypergraph_nn():
+    """Regression: ``from hypergraph.nn import HGNN`` failed; every registered model class is
+    importable from ``hypergraph.nn`` under its class name."""
+    import hypergraph.nn as nn_pkg
+    from hypergraph import MODELS
+    from hypergraph.nn import HGNN as Exported
+
+    assert Exported is HGNN
+    for name in MODELS.names():
+        cls = MODELS.get(name)
+        assert getattr(nn_pkg, cls.__name__, None) is cls and cls.__name__ in nn_pkg.__all__, name

@@ -30,6 +30,12 @@ SMALL = ["dataset.num_nodes=120", "dataset.num_hyperedges=60", "trainer.max_epoc
             "not found",
         ),
         (["ckpt_path=/nonexistent.ckpt"], "is not a file"),
+        # model errors: one line naming the model, no run folder (a traceback before)
+        (["model.hidden_channels=0"], "model.hidden_channels must be >= 1, got 0"),
+        (["model.hidden_channels=-4"], "model.hidden_channels must be >= 1, got -4"),
+        (["model.num_layers=0"], "num_layers must be >= 1, got 0"),
+        (["model.dropout=1.5"], "model.dropout must be in [0, 1], got 1.5"),
+        (["model.name=unigat", "model.heads=3"], "must be a positive multiple of heads (3)"),
     ],
 )
 def test_bad_input_is_one_line(args, message, tmp_path, capsys, monkeypatch):
@@ -56,6 +62,11 @@ def test_yaml_list_and_resume_mismatch(tmp_path, capsys):
     assert "already holds a run" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main([*SMALL, f"run_dir={tmp_path / 'empty'}", "resume=true"]) == 2
+    assert "holds no run (no config.yaml); nothing to resume" in capsys.readouterr().err
+    assert list((tmp_path / "empty").iterdir()) == []
+    # regression: resume=true with a run_dir that does not exist trained from scratch
+    assert main([*SMALL, f"run_dir={tmp_path / 'missing'}", "resume=true"]) == 2
+    assert "holds no run" in capsys.readouterr().err and not (tmp_path / "missing").exists()
 
 
 def test_run_folder_is_locked(tmp_path, capsys):
@@ -87,6 +98,7 @@ def test_nan_features_fail_clearly(tmp_path, capsys, monkeypatch):
     assert main([*SMALL, f"out_dir={tmp_path / 'runs'}"]) == 2
     err = capsys.readouterr().err
     assert "row 3" in err or "non-finite" in err or "NaN" in err, err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
     assert torch.isfinite(real(__import__("omegaconf").OmegaConf.create({"name": "synthetic_hsbm"})).x).all()
 
 
@@ -114,6 +126,7 @@ def test_label_out_of_range_is_named(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(base_node, "load_hypergraph", bad_label)
     assert main([*SMALL, f"out_dir={tmp_path / 'runs'}"]) == 2
     assert "node 7 has label 50, outside [0, " in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
 
 
 def test_garbage_checkpoint_is_one_line(tmp_path, capsys):
@@ -126,7 +139,113 @@ def test_garbage_checkpoint_is_one_line(tmp_path, capsys):
 
 
 def test_no_litlogger_advertisement(tmp_path, capfd):
-    assert main([*SMALL, "trainer.enable_progress_bar=false", f"out_dir={tmp_path / 'runs'}"]) == 0
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # pytest would hide a warning from capfd
+        warnings.simplefilter("always")
+        assert main([*SMALL, "trainer.enable_progress_bar=false", f"out_dir={tmp_path / 'runs'}"]) == 0
     out = capfd.readouterr()
     text = out.out + out.err
     assert "try installing [litlogger]" not in text and "LeafSpec" not in text
+    assert not [w for w in caught if "LeafSpec" in str(w.message)]
+
+
+# ------------------------------------------------------------------ more cases of issue 14
+def test_hidden_channels_sets_the_width(tmp_path):
+    """Regression: ``model.hidden_channels=16`` was recorded in config.yaml and ignored (64)."""
+    import torch
+
+    run_dir = tmp_path / "run"
+    args = [*SMALL, "model.hidden_channels=16", "trainer.enable_progress_bar=false"]
+    assert main([*args, f"run_dir={run_dir}"]) == 0
+    state = torch.load(run_dir / "seed_0" / "checkpoints" / "best.ckpt", weights_only=True)["state_dict"]
+    widths = sorted({int(w.shape[0]) for w in state.values() if w.dim() == 2})
+    assert 16 in widths and 64 not in widths, widths
+    assert "hidden_channels: 16" in (run_dir / "config.yaml").read_text()
+
+
+def test_nan_features_in_a_users_file_name_the_file(tmp_path, capsys):
+    import numpy as np
+
+    data = tmp_path / "data"
+    data.mkdir()
+    x = np.ones((6, 3), dtype=np.float32)
+    x[4, 1] = np.nan
+    hi = np.array([[0, 1, 2, 3, 4, 5], [0, 0, 1, 1, 2, 2]])
+    np.savez(data / "mine.npz", hyperedge_index=hi, x=x, y=np.array([0, 1, 0, 1, 0, 1]))
+    args = [
+        "dataset.name=mine",
+        f"dataset.root={data}",
+        "trainer.max_epochs=2",
+        f"out_dir={tmp_path / 'runs'}",
+    ]
+    with pytest.warns(UserWarning, match="unverified"):
+        assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "mine.npz: node features x[4] (node 4)" in err and "nan" in err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_data_root_that_is_a_file_is_one_line(tmp_path, capsys):
+    f = tmp_path / "data.txt"
+    f.write_text("not a folder")
+    args = ["dataset.name=cocitation-cora", f"dataset.root={f}", "trainer.max_epochs=2"]
+    assert main([*args, f"out_dir={tmp_path / 'runs'}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "is a file, not a folder" in err, err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_shipped_citeseer_config_offline_is_one_line(tmp_path, capsys, monkeypatch):
+    """Regression: the shipped config without a network was a 40-line URLError traceback."""
+    import urllib.error
+
+    from hypergraph.datasets import download
+
+    def offline(url, timeout=None):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(download.download_url, "__defaults__", (60.0, offline))
+    monkeypatch.setenv("HYPERGRAPH_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("HYPERGRAPH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    args = ["config=configs/hgnn_cocitation_citeseer.yaml", f"out_dir={tmp_path / 'runs'}"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "could not download" in err and "Temporary failure" in err, err
+    assert "cocitation-citeseer" in err and "To fix" in err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]  # no partial download
+
+
+def test_resumed_seed_keeps_its_whole_metrics_csv(tmp_path):
+    """Regression: a resumed seed's metrics.csv lost the epochs before the interruption."""
+    import csv
+
+    run_dir = tmp_path / "run"
+    base = [*SMALL[:2], "trainer.enable_progress_bar=false", f"run_dir={run_dir}"]
+    assert main([*base, "trainer.max_epochs=3"]) == 0
+    (run_dir / "seed_0" / "metrics.json").unlink()  # as if killed after the last checkpoint
+    (run_dir / "results.json").unlink()
+    assert main([*base, "trainer.max_epochs=5", "resume=true"]) == 0
+    logs = run_dir / "seed_0" / "logs"
+    assert sorted(p.name for p in logs.glob("metrics*.csv")) == ["metrics.csv"]
+    rows = list(csv.DictReader(open(logs / "metrics.csv", newline="")))
+    train_epochs = [int(r["epoch"]) for r in rows if r.get("train_loss")]
+    assert train_epochs == [0, 1, 2, 3, 4]
+    tested = [r for r in rows if r.get("test_acc")]
+    assert len(tested) == 1 and int(tested[0]["epoch"]) == 5  # the first run's test rows are dropped
+
+
+def test_non_finite_metric_is_no_result(tmp_path, capsys, monkeypatch):
+    """Regression: a diverged run (NaN loss) reported its test_acc as a result."""
+    from hypergraph.registry import TASKS
+
+    spec = TASKS.get("node_classification")
+    monkeypatch.setattr(
+        spec, "run", lambda cfg, seed, seed_dir, ckpt: {"val_acc": 0.5, "test_acc": float("nan")}
+    )
+    assert main([*SMALL, f"out_dir={tmp_path / 'runs'}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: RunError: seed 0: metric(s) ['test_acc'] are not finite (training diverged?)", err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
