@@ -33,6 +33,7 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from hypergraph.nn.models import NODE_MODELS
+from hypergraph.progress import progress, write
 from hypergraph.registry import MODELS
 from hypergraph.sweep import quiet
 from hypergraph.train import known_errors, load_config, run
@@ -79,6 +80,16 @@ PAPER.update(
 ALLSET_STYLE = ("alldeepsets", "allsettransformer", "edhnn")
 
 
+# AllSet's benchmark runs ``walmart-trips-100`` / ``house-committees-100``: the one-hot label zero-padded to
+# 100 columns, Gaussian noise on all of them.  Its published Walmart / House numbers match std 1 (at 0.6 an
+# MLP alone reaches 84-88% on House, above every published model; at 1 it gives 71%, beside them), so the
+# zoo uses std 1 there; the other Benson-lab sets keep 0.6 and no padding.
+ALLSET_FEATURES = {
+    "walmart-trips": {"feature_noise": 1.0, "feature_dim": 100},
+    "house-committees": {"feature_noise": 1.0, "feature_dim": 100},
+}
+
+
 def recipe(model: str, dataset: str, root: str = "${oc.env:HYPERGRAPH_DATA,../shared/datasets}") -> dict:
     """The zoo's starting config for ``model`` on ``dataset`` (no search): AllSet-style models
     width 256, Adam lr 1e-3, wd 0; UniGAT 8 heads × 8 (width 64), lr 0.01, wd 5e-4; the others
@@ -100,7 +111,7 @@ def recipe(model: str, dataset: str, root: str = "${oc.env:HYPERGRAPH_DATA,../sh
     try:
         loader = loader_for(dataset, root if "$" not in root else None)
         if {"feature_noise", "feature_seed"} <= set(inspect.signature(loader).parameters):  # Benson-lab sets
-            ds["feature_noise"] = 0.6
+            ds.update(ALLSET_FEATURES.get(dataset, {"feature_noise": 0.6}))
     except (ValueError, FileNotFoundError, TypeError):
         pass  # an unknown name fails later, with the loader's message
     return {
@@ -309,21 +320,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"wrote {write_recipe(path, model, ds)}")
         return 0
     rows = []
-    for ds in args.datasets:
-        for model in args.models:
-            for split in args.splits:
-                row = run_cell(model, ds, split, args, overrides)
-                rows.append(row)
-                res = (
-                    f"test_acc {row['mean']:.2f} ± {row['std']:.2f} ({_seeds(row['n'])})"
-                    if row["n"]
-                    else row["error"]
-                )
-                print(
-                    f"{ds:<22} {model:<17} {split:<6} {res}  [{row['config']}, {row['seconds']:.0f} s]",
-                    flush=True,
-                )
-                write_results(rows, args)  # partial results survive an interrupted run
+    cells = [(ds, model, split) for ds in args.datasets for model in args.models for split in args.splits]
+    bar = progress(cells, desc="bench_node_classification", unit="cell")
+    for ds, model, split in bar:
+        bar.set_postfix_str(f"{model} {ds} {split}")
+        row = run_cell(model, ds, split, args, overrides)
+        rows.append(row)
+        res = (
+            f"test_acc {row['mean']:.2f} ± {row['std']:.2f} ({_seeds(row['n'])})"
+            if row["n"]
+            else row["error"]
+        )
+        write(f"{ds:<22} {model:<17} {split:<6} {res}  [{row['config']}, {row['seconds']:.0f} s]")
+        write_results(rows, args)  # partial results survive an interrupted run
     print()
     print(markdown(rows, args))
     return 0 if all(r["n"] for r in rows) else 1
