@@ -1,42 +1,65 @@
-"""Forward+backward time and peak memory of HGNNConv / HGNNPConv against PyG's HypergraphConv
-(and DHG's HGNNConv when ``dhg`` is installed), in one process with the same threads.
+"""Forward+backward time and peak memory of every layer of ``hypergraph.nn.conv`` that the model
+zoo uses, beside its peer in DeepHypergraph (``dhg``, optional) or PyG, in one process.
 
-    python scripts/bench_conv.py --root ../shared/datasets --threads 2
+    python scripts/bench_conv.py --root ../shared/datasets --threads 1 --repeats 10
+    python scripts/bench_conv.py --layers hgnn,unigcn,hypergcn --device cuda
 
-Cases: cocitation Cora (1,433 -> 64 features) and a synthetic hypergraph SBM with >= 1M
-incidences (64 -> 64).  Each peer runs ``--warmup`` untimed passes, then ``--repeats`` timed
-forward+backward passes interleaved round-robin with the other peers (so machine noise hits all
-alike); the median is printed with the ratio against PyG.  Memory is the peak process RSS above
-the level before two further passes of the peer (sampled every millisecond; allocations the
-process already holds from earlier peers are not counted again, so it is a lower bound).
-Our layers run with ``cached=True``: the normalised CSR operator is built once (its build time
-is printed separately), as in transductive training.
+Cases: cocitation Cora (1,433 -> 64 features) and a synthetic hypergraph SBM with about 1M
+incidences (64 -> 64).  Both sides get the same structure: duplicate hyperedges merged (DHG's
+``Hypergraph`` merges them) and singletons dropped (DHG's HyperGCN rejects them).  Every layer
+and its peer run ``--warmup`` untimed passes, then ``--repeats`` timed forward+backward passes
+(of the output sum, gradients to the parameters and the input features) interleaved round-robin
+with all the others, so that machine noise hits all alike; medians are printed, with the ratio
+peer / ours (> 1: ours faster).  Memory is the peak process RSS above the level before two
+further passes (sampled every millisecond; what the process already holds is not counted again,
+so it is a lower bound); on CUDA, the peak allocated device memory above the level before.
+Structures are built once per case, outside the timings: DHG's ``Hypergraph`` (which caches its
+operators), our cached HGNN-family operators (``cached=True``), the clique expansions and the
+FastHyperGCN graphs (their first-pass times are printed).  Attention layers use one head on
+both sides.  Layers without a peer print "-" as ratio.  A peer that cannot run a case (DHG's
+UniGATConv, whose backward allocates a dense N x M matrix) is listed as skipped.  The layers, their
+settings and their peers are in ``bench_conv_layers.py`` (``--layers`` takes its keys).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
+import sys
+import textwrap
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 import torch
+from torch import Tensor
 
 from hypergraph.data.generators import hypergraph_sbm
-from hypergraph.nn.conv import HGNNConv, HGNNPConv
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_conv_layers import NOTES, OURS, PEERS, Call, Case, make_case  # noqa: E402
+
+NO_DHG = "dhg (DeepHypergraph) is not installed: its columns are skipped; `pip install dhg==0.9.7`"
 
 
 class PeakRSS:
-    def __init__(self) -> None:
-        self.proc = psutil.Process()
+    """Peak resident memory (or CUDA allocation) above the level at entry, in MiB."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.proc, self.cuda = psutil.Process(), device.type == "cuda"
         self.peak = 0
         self._stop = threading.Event()
 
     def __enter__(self) -> PeakRSS:
-        self.base = self.proc.memory_info().rss
-        self.peak = self.base
+        if self.cuda:
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+            self.base = torch.cuda.memory_allocated()
+            return self
+        self.base = self.peak = self.proc.memory_info().rss
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
         return self
@@ -47,6 +70,10 @@ class PeakRSS:
             time.sleep(0.001)
 
     def __exit__(self, *exc: object) -> None:
+        if self.cuda:
+            torch.cuda.synchronize()
+            self.peak = torch.cuda.max_memory_allocated()
+            return
         self._stop.set()
         self.thread.join()
         self.peak = max(self.peak, self.proc.memory_info().rss)
@@ -56,85 +83,141 @@ class PeakRSS:
         return (self.peak - self.base) / 2**20
 
 
-def time_fn(fn: Callable[[], torch.Tensor], warmup: int, repeats: int) -> list[float]:
-    for _ in range(warmup):
-        fn()
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def time_fn(fn: Call, repeats: int, device: torch.device) -> list[float]:
+    """Wall times (s) of ``repeats`` calls of ``fn``, synchronised on CUDA."""
     out = []
     for _ in range(repeats):
+        _sync(device)
         t = time.perf_counter()
         fn()
+        _sync(device)
         out.append(time.perf_counter() - t)
     return out
 
 
-def peers(x: torch.Tensor, hi: torch.Tensor, m: int, out: int) -> dict[str, Callable]:
-    from torch_geometric.nn import HypergraphConv
+@dataclass
+class Row:
+    layer: str
+    peer: str  # "-" without a peer
+    ours_ms: float
+    peer_ms: float  # nan without a peer
+    ours_mib: float
+    peer_mib: float
+    ours_shape: tuple[int, ...]
+    peer_shape: tuple[int, ...] | None
 
-    fin = x.size(1)
-    torch.manual_seed(0)
-    ours = {
-        "HGNNConv (ours, cached)": HGNNConv(fin, out, cached=True),
-        "HGNNPConv (ours, cached)": HGNNPConv(fin, out, cached=True),
-    }
-    pyg = HypergraphConv(fin, out)
-    xg = x.clone().requires_grad_(True)
 
-    def step(call: Callable[[], torch.Tensor]) -> Callable[[], torch.Tensor]:
-        def run() -> torch.Tensor:
-            y = call()
-            y.sum().backward()
-            return y
+def _step(call: Call) -> Call:
+    def run() -> Tensor:
+        y = call()
+        y.sum().backward()
+        return y
 
-        return run
+    return run
 
-    fns: dict[str, Callable] = {}
-    for name, conv in ours.items():
-        fns[name] = step(lambda conv=conv: conv(xg, hi, None, m))
-    fns["PyG HypergraphConv"] = step(lambda: pyg(xg, hi, num_edges=m))
-    try:
-        import dhg
-        from dhg.nn import HGNNConv as DHGConv
 
-        n = x.size(0)
-        # DHG builds its structure from Python lists of hyperedges (timed separately)
+def run_case(case: Case, keys: list[str], warmup: int, repeats: int, memory: bool = True) -> list[Row]:
+    """Time our layers ``keys`` and their peers on ``case`` (interleaved); one row per pair."""
+    dev = case.x.device
+    fns: dict[str, Call] = {}
+    missing: set[str] = set()
+    for key in keys:
+        name, peers, build = OURS[key]
+        torch.manual_seed(0)
+        fns[name] = _step(build(case))
+        for peer in peers:
+            if peer not in fns and peer not in missing:
+                torch.manual_seed(0)
+                call = PEERS[peer](case)
+                if isinstance(call, str):
+                    print(f"  {peer} skipped: {call}")
+                if call is None or isinstance(call, str):
+                    missing.add(peer)
+                else:
+                    fns[peer] = _step(call)
+    if missing and case.dhg() is None:
+        print(f"  {NO_DHG}")
+    shapes, first = {}, {}
+    for name, fn in fns.items():  # every layer warmed up before any is timed
+        _sync(dev)
         t = time.perf_counter()
-        order = torch.argsort(hi[1], stable=True)
-        nodes, edges = hi[0][order], hi[1][order]
-        sizes = torch.bincount(edges, minlength=m).tolist()
-        groups = [g.tolist() for g in torch.split(nodes, sizes) if len(g)]
-        hg = dhg.Hypergraph(n, groups)
-        hg.L_HGNN  # noqa: B018  (build DHG's cached operator)
-        print(f"  DHG structure + operator build: {time.perf_counter() - t:.2f} s")
-        dconv = DHGConv(fin, out, is_last=True)
-        fns["DHG HGNNConv"] = step(lambda: dconv(xg, hg))
-    except ImportError:
-        print("  (dhg not installed: DHG column skipped; `pip install dhg` to include it)")
-    return fns
-
-
-def bench_case(
-    name: str, x: torch.Tensor, hi: torch.Tensor, m: int, out: int, args: argparse.Namespace
-) -> None:
-    print(f"\n## {name}: N={x.size(0):,} M={m:,} incidences={hi.size(1):,} F={x.size(1)} -> {out}")
-    t = time.perf_counter()
-    HGNNConv(x.size(1), out, cached=True)(x, hi, None, m)
-    print(f"  our operator build + first forward: {time.perf_counter() - t:.3f} s")
-    fns = peers(x, hi, m, out)
-    for fn in fns.values():  # warm up every peer first
-        time_fn(fn, args.warmup, 0)
-    times: dict[str, list[float]] = {peer: [] for peer in fns}
-    for _ in range(args.repeats):  # interleaved, so that machine noise hits every peer alike
-        for peer, fn in fns.items():
-            times[peer] += time_fn(fn, 0, 1)
+        shapes[name] = tuple(fn().shape)
+        _sync(dev)
+        first[name] = time.perf_counter() - t
+        time_fn(fn, warmup, dev)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):  # interleaved, so that machine noise hits every layer alike
+        for name, fn in fns.items():
+            times[name] += time_fn(fn, 1, dev)
+    ms = {name: statistics.median(t) * 1e3 if t else math.nan for name, t in times.items()}
+    mib = dict.fromkeys(fns, math.nan)
+    if memory:
+        for name, fn in fns.items():
+            with PeakRSS(dev) as mem:
+                time_fn(fn, 2, dev)
+            mib[name] = mem.mib
+    slow = [f"{n} {first[n]:.2f} s" for n in fns if first[n] * 1e3 > 3 * ms[n] and first[n] > 0.05]
+    if slow:
+        print("  first pass (builds caches / graphs): " + ", ".join(slow))
     rows = []
-    for peer, fn in fns.items():
-        with PeakRSS() as mem:
-            time_fn(fn, 0, 2)
-        rows.append((peer, statistics.median(times[peer]) * 1e3, mem.mib))
-    ref = dict((r[0], r[1]) for r in rows)["PyG HypergraphConv"]
-    print(f"  {'layer':<26} {'median fwd+bwd (ms)':>20} {'speed-up vs PyG':>16} {'peak RSS (MiB)':>15}")
-    for peer, ms, mib in rows:
-        print(f"  {peer:<26} {ms:>20.2f} {ref / ms:>15.2f}x {mib:>15.1f}")
+    for key in keys:
+        name, peers, _ = OURS[key]
+        present = [p for p in peers if p in fns or case.dhg() is not None] or ["-"]
+        for p in present:
+            has = p in fns
+            rows.append(
+                Row(
+                    name,
+                    p if has or p == "-" else f"{p} (skipped)",
+                    ms[name],
+                    ms[p] if has else math.nan,
+                    mib[name],
+                    mib[p] if has else math.nan,
+                    shapes[name],
+                    shapes[p] if has else None,
+                )
+            )
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    def f(v: float, fmt: str) -> str:
+        return "-" if math.isnan(v) else format(v, fmt)
+
+    print(
+        f"  {'layer':<27} {'peer':<27} {'ours ms':>9} {'peer ms':>9} {'peer/ours':>9}"
+        f" {'ours MiB':>9} {'peer MiB':>9}"
+    )
+    for r in rows:
+        print(
+            f"  {r.layer:<27} {r.peer:<27} {f(r.ours_ms, '.2f'):>9} {f(r.peer_ms, '.2f'):>9} "
+            f"{f(r.peer_ms / r.ours_ms, '.2f'):>9} {f(r.ours_mib, '.1f'):>9} {f(r.peer_mib, '.1f'):>9}"
+        )
+
+
+def bench_case(case: Case, keys: list[str], args: argparse.Namespace) -> list[Row]:
+    print(
+        f"\n## {case.name}: N={case.num_nodes:,} M={case.num_hyperedges:,} "
+        f"incidences={case.hyperedge_index.size(1):,} F={case.x.size(1)} -> {case.out}"
+    )
+    rows = run_case(case, keys, args.warmup, args.repeats)
+    print_table(rows)
+    return rows
+
+
+def parse_layers(text: str | None) -> list[str]:
+    if not text:
+        return list(OURS)
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    bad = [k for k in keys if k not in OURS]
+    if bad:
+        raise SystemExit(f"unknown layer(s) {', '.join(bad)}; valid: {', '.join(OURS)}")
+    return keys
 
 
 def main() -> None:
@@ -146,19 +229,28 @@ def main() -> None:
     p.add_argument("--large-nodes", type=int, default=200_000)
     p.add_argument("--large-hyperedges", type=int, default=250_000)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--layers", default=None, help=f"comma-separated subset of: {', '.join(OURS)}")
     args = p.parse_args()
+    keys = parse_layers(args.layers)
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, threads={torch.get_num_threads()}, device={args.device}")
     dev = torch.device(args.device)
+    print(f"torch {torch.__version__}, threads={torch.get_num_threads()}, device={dev}")
+    print(textwrap.fill(NOTES, 110))
     try:
-        from hypergraph.datasets import HyperGCNDataset
+        import dhg
 
+        print(f"dhg {dhg.__version__}")
+    except ImportError:
+        print(NO_DHG)
+    from hypergraph.datasets import HyperGCNDataset
+
+    try:
         cora = HyperGCNDataset("cocitation-cora", root=args.root, download=False)[0]
-        bench_case(
-            "cocitation Cora", cora.x.to(dev), cora.hyperedge_index.to(dev), cora.num_hyperedges, 64, args
-        )
     except FileNotFoundError as err:
         print(f"cocitation Cora skipped: {err}")
+    else:
+        case = make_case("cocitation Cora", cora.x.to(dev), cora.hyperedge_index, cora.num_hyperedges, 64)
+        bench_case(case, keys, args)
     big = hypergraph_sbm(
         num_nodes=args.large_nodes,
         num_hyperedges=args.large_hyperedges,
@@ -166,7 +258,9 @@ def main() -> None:
         num_features=64,
         seed=0,
     )
-    bench_case("synthetic HSBM", big.x.to(dev), big.hyperedge_index.to(dev), big.num_hyperedges, 64, args)
+    bench_case(
+        make_case("synthetic HSBM", big.x.to(dev), big.hyperedge_index, big.num_hyperedges, 64), keys, args
+    )
 
 
 if __name__ == "__main__":

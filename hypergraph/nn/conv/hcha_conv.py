@@ -171,7 +171,8 @@ class HCHAConv(torch.nn.Module):
                     f"got {list(hyperedge_attr.shape)}"
                 )
             z = self.lin(hyperedge_attr).view(M, H, C)
-        score = (torch.cat([h[v], z[e]], dim=-1) * self.att).sum(-1)  # [nnz, H]
+        # a^T [h_v || z_e] = a_1^T h_v + a_2^T z_e: scored per node and per hyperedge, then gathered
+        score = (h * self.att[..., :C]).sum(-1)[v] + (z * self.att[..., C:]).sum(-1)[e]  # [nnz, H]
         score = F.leaky_relu(score, self.negative_slope)
         alpha = softmax(score, v, num_nodes=N)  # over the hyperedges of each node
         alpha = F.dropout(alpha, p=self.attention_dropout, training=self.training).unsqueeze(-1)

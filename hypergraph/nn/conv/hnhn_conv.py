@@ -8,6 +8,8 @@ import torch
 from torch import Tensor
 from torch_geometric.utils import scatter
 
+from hypergraph.nn.conv._sparse import IncidenceCache, SparsePair
+
 
 def _pow0(t: Tensor, power: float) -> Tensor:
     """``t ** power`` with ``0 ** power := 0`` (also for negative powers)."""
@@ -48,6 +50,8 @@ class HNHNConv(torch.nn.Module):
         alpha: exponent of the node degrees in the node-to-hyperedge mean.
         beta: exponent of the hyperedge sizes in the hyperedge-to-node mean.
         bias: learn the biases :math:`b_v, b_e`.
+        cached: keep the incidence matrix of each hypergraph (transductive training) instead of
+            rebuilding it at every call.
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
@@ -64,6 +68,7 @@ class HNHNConv(torch.nn.Module):
         alpha: float = -0.5,
         beta: float = -1.5,
         bias: bool = True,
+        cached: bool = False,
     ) -> None:
         super().__init__()
         self.in_channels = in_channels
@@ -73,6 +78,7 @@ class HNHNConv(torch.nn.Module):
         self.beta = beta
         self.lin_v2e = torch.nn.Linear(in_channels, self.hidden_channels, bias=bias)
         self.lin_e2v = torch.nn.Linear(self.hidden_channels, out_channels, bias=bias)
+        self.incidence = IncidenceCache(cached)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -80,6 +86,7 @@ class HNHNConv(torch.nn.Module):
             torch.nn.init.xavier_uniform_(lin.weight)
             if lin.bias is not None:
                 torch.nn.init.zeros_(lin.bias)
+        self.incidence.reset_cache()
 
     @staticmethod
     def _sizes(
@@ -102,9 +109,13 @@ class HNHNConv(torch.nn.Module):
             w = hyperedge_weight.to(x.dtype)
         return num_hyperedges, w
 
-    def _mean(self, src: Tensor, coef: Tensor, index: Tensor, size: int) -> Tensor:
-        num = scatter(src * coef.unsqueeze(-1), index, 0, dim_size=size, reduce="sum")
-        den = scatter(coef, index, 0, dim_size=size, reduce="sum")
+    @staticmethod
+    def _mean(src: Tensor, coef: Tensor, mat: SparsePair, index: Tensor, gather: Tensor) -> Tensor:
+        """``sum_s coef_s src_s / sum_s coef_s`` over the sources ``s`` of each target: the
+        numerator is one sparse product ``mat @ (coef * src)`` (``mat`` maps sources to
+        targets), the denominator a scatter of ``coef[gather]`` onto ``index``."""
+        num = mat @ (src * coef.unsqueeze(-1))
+        den = scatter(coef[gather], index, 0, dim_size=num.size(0), reduce="sum")
         return num * _pow0(den, -1.0).unsqueeze(-1)
 
     def node_to_edge(
@@ -117,10 +128,15 @@ class HNHNConv(torch.nn.Module):
         r"""Pre-activation hyperedge features
         :math:`\sum_{v \in e} d_v^{\alpha} x_v W_v / \sum_{v \in e} d_v^{\alpha} + b_v`, ``[M, F_hid]``."""
         M, w = self._sizes(x, hyperedge_index, hyperedge_weight, num_hyperedges)
+        return self._node_to_edge(
+            x, hyperedge_index, w, self.incidence(hyperedge_index, x.size(0), M, x.dtype)
+        )
+
+    def _node_to_edge(self, x: Tensor, hyperedge_index: Tensor, w: Tensor, inc: SparsePair) -> Tensor:
         v, e = hyperedge_index[0], hyperedge_index[1]
         dv = scatter(w[e], v, 0, dim_size=x.size(0), reduce="sum")
         h = x @ self.lin_v2e.weight.t()
-        z = self._mean(h[v], _pow0(dv, self.alpha)[v], e, M)
+        z = self._mean(h, _pow0(dv, self.alpha), inc.T, e, v)
         return z if self.lin_v2e.bias is None else z + self.lin_v2e.bias
 
     def edge_to_node(
@@ -135,10 +151,15 @@ class HNHNConv(torch.nn.Module):
         from hyperedge features ``z`` (``[M, F_hid]``)."""
         M = z.size(0)
         _, w = self._sizes(z, hyperedge_index, hyperedge_weight, M)
+        return self._edge_to_node(
+            z, hyperedge_index, w, self.incidence(hyperedge_index, num_nodes, M, z.dtype)
+        )
+
+    def _edge_to_node(self, z: Tensor, hyperedge_index: Tensor, w: Tensor, inc: SparsePair) -> Tensor:
         v, e = hyperedge_index[0], hyperedge_index[1]
-        size = torch.bincount(e, minlength=M).to(z.dtype)
+        size = torch.bincount(e, minlength=z.size(0)).to(z.dtype)
         h = z @ self.lin_e2v.weight.t()
-        out = self._mean(h[e], (w * _pow0(size, self.beta))[e], v, num_nodes)
+        out = self._mean(h, w * _pow0(size, self.beta), inc, v, e)
         return out if self.lin_e2v.bias is None else out + self.lin_e2v.bias
 
     def forward(
@@ -149,10 +170,12 @@ class HNHNConv(torch.nn.Module):
         num_hyperedges: int | None = None,
         activation: Callable[[Tensor], Tensor] | None = None,
     ) -> Tensor:
-        z = self.node_to_edge(x, hyperedge_index, hyperedge_weight, num_hyperedges)
+        M, w = self._sizes(x, hyperedge_index, hyperedge_weight, num_hyperedges)
+        inc = self.incidence(hyperedge_index, x.size(0), M, x.dtype)  # one build for both stages
+        z = self._node_to_edge(x, hyperedge_index, w, inc)
         if activation is not None:
             z = activation(z)
-        return self.edge_to_node(z, hyperedge_index, x.size(0), hyperedge_weight)
+        return self._edge_to_node(z, hyperedge_index, w, inc)
 
     def __repr__(self) -> str:
         hid = "" if self.hidden_channels == self.out_channels else f", hidden_channels={self.hidden_channels}"

@@ -10,6 +10,7 @@ from torch.nn import Parameter
 from torch_geometric.utils import coalesce, scatter
 
 from hypergraph.data.hypergraph import same_stamp
+from hypergraph.nn.conv._sparse import SparsePair
 
 
 def hypergcn_graph(
@@ -88,7 +89,9 @@ class HyperGCNConv(torch.nn.Module):
     call, from the detached signal, as the reference's ``reapproximate=True``), or, with
     ``fast=True`` (FastHyperGCN), built once from this layer's *input* :math:`X` and cached per
     hypergraph and input tensor.  A precomputed graph can be passed as ``graph`` (a model shares
-    one FastHyperGCN graph across its layers this way).
+    one FastHyperGCN graph across its layers this way).  The graph is applied as a sparse CSR
+    product; the CSR matrix of a cached or passed graph is kept too (per graph tensors), while a
+    passed ``edge_value`` that requires grad is applied by gather/scatter, differentiably.
 
     The projection vector is drawn from a :class:`torch.Generator` seeded with ``seed`` (reset by
     :meth:`reset_parameters`), so runs are reproducible; without ``fast`` every call draws a new
@@ -139,6 +142,7 @@ class HyperGCNConv(torch.nn.Module):
         self.lin = torch.nn.Linear(in_channels, out_channels, bias=False)
         self.bias = Parameter(torch.empty(out_channels)) if bias else None
         self._graphs: OrderedDict[int, tuple] = OrderedDict()
+        self._mats: OrderedDict[int, tuple] = OrderedDict()  # CSR of cached / passed graphs
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -147,6 +151,7 @@ class HyperGCNConv(torch.nn.Module):
             torch.nn.init.zeros_(self.bias)
         self.generator.manual_seed(self.seed)
         self._graphs.clear()
+        self._mats.clear()
 
     @staticmethod
     def _num_hyperedges(
@@ -210,19 +215,41 @@ class HyperGCNConv(torch.nn.Module):
         graph: tuple[Tensor, Tensor] | None = None,
     ) -> Tensor:
         h = self.lin(x)
+        keep = graph is not None or self.fast  # a graph used again: keep its CSR matrix
         if graph is None:
             graph = self.graph(x if self.fast else h, hyperedge_index, hyperedge_weight, num_hyperedges)
         edge_index, value = graph
-        out = scatter(
-            h[edge_index[1]] * value.to(h.dtype).unsqueeze(-1),
-            edge_index[0],
-            0,
-            dim_size=x.size(0),
-            reduce="sum",
-        )
+        if value.requires_grad:  # a learnable passed graph: differentiable in its values
+            msg = h[edge_index[1]] * value.to(h.dtype).unsqueeze(-1)
+            out = scatter(msg, edge_index[0], 0, dim_size=x.size(0), reduce="sum")
+        else:
+            out = self._matrix(edge_index, value, x.size(0), h.dtype, keep) @ h
         if self.bias is not None:
             out = out + self.bias
         return out
+
+    def _matrix(
+        self, edge_index: Tensor, value: Tensor, num_nodes: int, dtype: torch.dtype, keep: bool
+    ) -> SparsePair:
+        """The graph as a CSR :class:`~hypergraph.nn.conv._sparse.SparsePair`; kept per graph
+        tensors (identity and version) when ``keep`` (inference tensors have no version: not kept)."""
+        if not keep or edge_index.is_inference() or value.is_inference():
+            return SparsePair.from_entries(
+                edge_index[0], edge_index[1], value.to(dtype), (num_nodes, num_nodes)
+            )
+        stamp = (edge_index, edge_index._version, value, value._version, num_nodes, dtype)
+        key = id(edge_index)
+        entry = self._mats.get(key)
+        if entry is None or not same_stamp(entry[0], stamp):
+            mat = SparsePair.from_entries(
+                edge_index[0], edge_index[1], value.to(dtype), (num_nodes, num_nodes)
+            )
+            entry = (stamp, mat)
+            self._mats[key] = entry
+            while len(self._mats) > self.max_cached:
+                self._mats.popitem(last=False)
+        self._mats.move_to_end(key)
+        return entry[1]
 
     def __repr__(self) -> str:
         return (

@@ -8,6 +8,7 @@ from torch import Tensor
 from torch.nn import Parameter
 from torch_geometric.utils import scatter, softmax
 
+from hypergraph.nn.conv._sparse import IncidenceCache
 from hypergraph.nn.conv.unigcn_conv import hyperedge_mean, unignn_structure
 
 
@@ -46,6 +47,8 @@ class UniGATConv(torch.nn.Module):
         negative_slope: LeakyReLU slope of the attention logits.
         dropout: dropout probability on the attention coefficients.
         bias: learn an additive bias.
+        cached: keep the incidence matrix of each hypergraph (transductive training) instead of
+            rebuilding it at every call.
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
@@ -62,6 +65,7 @@ class UniGATConv(torch.nn.Module):
         negative_slope: float = 0.2,
         dropout: float = 0.0,
         bias: bool = True,
+        cached: bool = False,
     ) -> None:
         super().__init__()
         if heads < 1:
@@ -79,6 +83,7 @@ class UniGATConv(torch.nn.Module):
         self.att_e = Parameter(torch.empty(1, heads, out_channels))  # a_2, on W h_e
         width = heads * out_channels if concat else out_channels
         self.bias = Parameter(torch.empty(width)) if bias else None
+        self.incidence = IncidenceCache(cached)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -87,6 +92,7 @@ class UniGATConv(torch.nn.Module):
         torch.nn.init.xavier_uniform_(self.att_e)
         if self.bias is not None:
             torch.nn.init.zeros_(self.bias)
+        self.incidence.reset_cache()
 
     def forward(
         self,
@@ -98,7 +104,7 @@ class UniGATConv(torch.nn.Module):
         N, K, C = x.size(0), self.heads, self.out_channels
         v, e, M, w = unignn_structure(hyperedge_index, num_hyperedges, hyperedge_weight, x.dtype)
         xw = self.lin(x).view(N, K, C)
-        he = hyperedge_mean(xw, v, e, M)  # [M, K, C]
+        he = hyperedge_mean(xw, v, e, M, self.incidence(hyperedge_index, N, M, x.dtype))  # [M, K, C]
         score_v = (xw * self.att_v).sum(-1)  # [N, K]
         score_e = (he * self.att_e).sum(-1)  # [M, K]
         logit = F.leaky_relu(score_v[v] + score_e[e], self.negative_slope)  # [nnz, K]

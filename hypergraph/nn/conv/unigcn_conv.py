@@ -8,6 +8,8 @@ from torch import Tensor
 from torch.nn import Parameter
 from torch_geometric.utils import scatter
 
+from hypergraph.nn.conv._sparse import IncidenceCache, SparsePair, incidence
+
 
 def _inv(t: Tensor, power: float = 1.0) -> Tensor:
     return t.pow(-power).masked_fill(t == 0, 0.0)
@@ -45,10 +47,17 @@ def unignn_structure(
     return hyperedge_index[0], hyperedge_index[1], num_hyperedges, w
 
 
-def hyperedge_mean(x: Tensor, v: Tensor, e: Tensor, num_hyperedges: int) -> Tensor:
+def hyperedge_mean(
+    x: Tensor, v: Tensor, e: Tensor, num_hyperedges: int, inc: SparsePair | None = None
+) -> Tensor:
     r"""Member mean :math:`h_e = \frac{1}{|e|}\sum_{u \in e} x_u`, shape ``[M, ...]`` (0 for empty
-    hyperedges)."""
-    return scatter(x[v], e, 0, dim_size=num_hyperedges, reduce="mean")
+    hyperedges).  With ``inc`` (the incidence of ``(v, e)``, see
+    :func:`~hypergraph.nn.conv._sparse.incidence`) the sum is one sparse product instead of a
+    gather and a scatter of ``[nnz, ...]`` rows."""
+    if inc is None:
+        return scatter(x[v], e, 0, dim_size=num_hyperedges, reduce="mean")
+    size = torch.bincount(e, minlength=num_hyperedges).to(x.dtype)
+    return (inc.T @ x) * _inv(size).view(-1, *([1] * (x.dim() - 1)))
 
 
 def unigcn_propagate(
@@ -56,6 +65,7 @@ def unigcn_propagate(
     hyperedge_index: Tensor,
     hyperedge_weight: Tensor | None = None,
     num_hyperedges: int | None = None,
+    inc: SparsePair | None = None,
 ) -> Tensor:
     r"""The UniGCN propagation :math:`P x` without a linear map:
 
@@ -64,14 +74,16 @@ def unigcn_propagate(
         h_e = \frac{1}{|e|}\sum_{u \in e} x_u,\qquad \bar d_e = \frac{1}{|e|}\sum_{u \in e} d_u,
 
     with the weighted node degree :math:`d_v = \sum_{e \ni v} w_e`.  Zero degrees give zeros.
-    Differentiable in ``x`` and ``hyperedge_weight``.
+    Differentiable in ``x`` and ``hyperedge_weight``.  Both sums over the incidences are sparse
+    products with the incidence matrix ``inc`` (built here when not given).
     """
     N = x.size(0)
     v, e, M, w = unignn_structure(hyperedge_index, num_hyperedges, hyperedge_weight, x.dtype)
+    inc = incidence(hyperedge_index, N, M, x.dtype) if inc is None else inc
     dv = scatter(w[e], v, 0, dim_size=N, reduce="sum")
     de_bar = scatter(dv[v], e, 0, dim_size=M, reduce="mean")
-    he = hyperedge_mean(x, v, e, M) * (w * _inv(de_bar, 0.5)).unsqueeze(-1)
-    return scatter(he[e], v, 0, dim_size=N, reduce="sum") * _inv(dv, 0.5).unsqueeze(-1)
+    he = hyperedge_mean(x, v, e, M, inc) * (w * _inv(de_bar, 0.5)).unsqueeze(-1)
+    return (inc @ he) * _inv(dv, 0.5).unsqueeze(-1)
 
 
 class UniGCNConv(torch.nn.Module):
@@ -94,6 +106,8 @@ class UniGCNConv(torch.nn.Module):
         in_channels: input feature size.
         out_channels: output feature size.
         bias: learn an additive bias (added after propagation).
+        cached: keep the incidence matrix of each hypergraph (transductive training) instead of
+            rebuilding it at every call.
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
@@ -101,18 +115,20 @@ class UniGCNConv(torch.nn.Module):
         - **output:** node features :math:`(N, F_{out})`
     """
 
-    def __init__(self, in_channels: int, out_channels: int, bias: bool = True) -> None:
+    def __init__(self, in_channels: int, out_channels: int, bias: bool = True, cached: bool = False) -> None:
         super().__init__()
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.lin = torch.nn.Linear(in_channels, out_channels, bias=False)
         self.bias = Parameter(torch.empty(out_channels)) if bias else None
+        self.incidence = IncidenceCache(cached)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         self.lin.reset_parameters()
         if self.bias is not None:
             torch.nn.init.zeros_(self.bias)
+        self.incidence.reset_cache()
 
     def forward(
         self,
@@ -121,7 +137,9 @@ class UniGCNConv(torch.nn.Module):
         hyperedge_weight: Tensor | None = None,
         num_hyperedges: int | None = None,
     ) -> Tensor:
-        out = unigcn_propagate(self.lin(x), hyperedge_index, hyperedge_weight, num_hyperedges)
+        _, _, M, _ = unignn_structure(hyperedge_index, num_hyperedges, hyperedge_weight, x.dtype)
+        inc = self.incidence(hyperedge_index, x.size(0), M, x.dtype)
+        out = unigcn_propagate(self.lin(x), hyperedge_index, hyperedge_weight, M, inc)
         if self.bias is not None:
             out = out + self.bias
         return out

@@ -7,7 +7,8 @@ import math
 import torch
 from torch import Tensor
 
-from hypergraph.nn.conv.unigcn_conv import unigcn_propagate
+from hypergraph.nn.conv._sparse import IncidenceCache
+from hypergraph.nn.conv.unigcn_conv import unigcn_propagate, unignn_structure
 
 
 class UniGCNIIConv(torch.nn.Module):
@@ -30,6 +31,8 @@ class UniGCNIIConv(torch.nn.Module):
         alpha: initial-residual strength :math:`\alpha \in [0, 1]`.
         lamda: :math:`\lambda > 0` of the identity-mapping strength :math:`\beta_l`.
         layer: the (1-based) depth :math:`l` of this layer.
+        cached: keep the incidence matrix of each hypergraph (transductive training) instead of
+            rebuilding it at every call.
 
     Shapes:
         - **input:** node features :math:`(N, F)`, initial features :math:`X^{(0)}` :math:`(N, F)`,
@@ -37,7 +40,9 @@ class UniGCNIIConv(torch.nn.Module):
         - **output:** node features :math:`(N, F)`
     """
 
-    def __init__(self, channels: int, alpha: float = 0.1, lamda: float = 0.5, layer: int = 1) -> None:
+    def __init__(
+        self, channels: int, alpha: float = 0.1, lamda: float = 0.5, layer: int = 1, cached: bool = False
+    ) -> None:
         super().__init__()
         if not 0.0 <= alpha <= 1.0:
             raise ValueError(f"alpha must be in [0, 1], got {alpha}")
@@ -51,10 +56,12 @@ class UniGCNIIConv(torch.nn.Module):
         self.layer = layer
         self.beta = math.log(lamda / layer + 1.0)
         self.lin = torch.nn.Linear(channels, channels, bias=False)
+        self.incidence = IncidenceCache(cached)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         self.lin.reset_parameters()
+        self.incidence.reset_cache()
 
     def forward(
         self,
@@ -66,7 +73,9 @@ class UniGCNIIConv(torch.nn.Module):
     ) -> Tensor:
         if x_0.shape != x.shape:
             raise ValueError(f"x_0 must have the shape of x {list(x.shape)}, got {list(x_0.shape)}")
-        h = unigcn_propagate(x, hyperedge_index, hyperedge_weight, num_hyperedges)
+        _, _, M, _ = unignn_structure(hyperedge_index, num_hyperedges, hyperedge_weight, x.dtype)
+        inc = self.incidence(hyperedge_index, x.size(0), M, x.dtype)
+        h = unigcn_propagate(x, hyperedge_index, hyperedge_weight, M, inc)
         h = (1.0 - self.alpha) * h + self.alpha * x_0
         return (1.0 - self.beta) * h + self.beta * self.lin(h)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 from torch.nn import Parameter
-from torch_geometric.utils import scatter
 
+from hypergraph.nn.conv._sparse import IncidenceCache
 from hypergraph.nn.conv.unigcn_conv import hyperedge_mean, unignn_structure
 
 
@@ -31,6 +31,8 @@ class UniGINConv(torch.nn.Module):
         eps: initial value of :math:`\varepsilon`.
         train_eps: learn :math:`\varepsilon` (the reference code does, from 0) or keep it fixed.
         bias: learn an additive bias.
+        cached: keep the incidence matrix of each hypergraph (transductive training) instead of
+            rebuilding it at every call.
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
@@ -45,6 +47,7 @@ class UniGINConv(torch.nn.Module):
         eps: float = 0.0,
         train_eps: bool = True,
         bias: bool = True,
+        cached: bool = False,
     ) -> None:
         super().__init__()
         self.in_channels = in_channels
@@ -57,6 +60,7 @@ class UniGINConv(torch.nn.Module):
         else:
             self.register_buffer("eps", torch.empty(1))
         self.bias = Parameter(torch.empty(out_channels)) if bias else None
+        self.incidence = IncidenceCache(cached)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -65,6 +69,7 @@ class UniGINConv(torch.nn.Module):
             self.eps.fill_(self.initial_eps)
         if self.bias is not None:
             torch.nn.init.zeros_(self.bias)
+        self.incidence.reset_cache()
 
     def forward(
         self,
@@ -75,9 +80,10 @@ class UniGINConv(torch.nn.Module):
     ) -> Tensor:
         N = x.size(0)
         v, e, M, w = unignn_structure(hyperedge_index, num_hyperedges, hyperedge_weight, x.dtype)
+        inc = self.incidence(hyperedge_index, N, M, x.dtype)
         xw = self.lin(x)  # W is linear: W((1+eps)x + sum h) = (1+eps)Wx + sum W h
-        he = hyperedge_mean(xw, v, e, M) * w.unsqueeze(-1)
-        out = (1.0 + self.eps) * xw + scatter(he[e], v, 0, dim_size=N, reduce="sum")
+        he = hyperedge_mean(xw, v, e, M, inc) * w.unsqueeze(-1)
+        out = (1.0 + self.eps) * xw + inc @ he
         if self.bias is not None:
             out = out + self.bias
         return out

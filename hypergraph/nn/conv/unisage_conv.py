@@ -7,6 +7,7 @@ from torch import Tensor
 from torch.nn import Parameter
 from torch_geometric.utils import scatter
 
+from hypergraph.nn.conv._sparse import IncidenceCache
 from hypergraph.nn.conv.unigcn_conv import hyperedge_mean, unignn_structure
 
 AGGREGATIONS = ("sum", "mean")
@@ -37,6 +38,8 @@ class UniSAGEConv(torch.nn.Module):
         aggr: ``"sum"`` or ``"mean"`` over the hyperedges of a node.
         concat: concatenate ``x_v`` with the aggregate (paper) or add them (reference code).
         bias: learn an additive bias.
+        cached: keep the incidence matrix of each hypergraph (transductive training) instead of
+            rebuilding it at every call.
 
     Shapes:
         - **input:** node features :math:`(N, F_{in})`, hyperedge_index :math:`(2, nnz)`,
@@ -51,6 +54,7 @@ class UniSAGEConv(torch.nn.Module):
         aggr: str = "sum",
         concat: bool = True,
         bias: bool = True,
+        cached: bool = False,
     ) -> None:
         super().__init__()
         if aggr not in AGGREGATIONS:
@@ -64,6 +68,7 @@ class UniSAGEConv(torch.nn.Module):
         self.lin_self = torch.nn.Linear(in_channels, out_channels, bias=False)
         self.lin_neigh = torch.nn.Linear(in_channels, out_channels, bias=False) if concat else None
         self.bias = Parameter(torch.empty(out_channels)) if bias else None
+        self.incidence = IncidenceCache(cached)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -72,6 +77,7 @@ class UniSAGEConv(torch.nn.Module):
             self.lin_neigh.reset_parameters()
         if self.bias is not None:
             torch.nn.init.zeros_(self.bias)
+        self.incidence.reset_cache()
 
     def forward(
         self,
@@ -82,10 +88,11 @@ class UniSAGEConv(torch.nn.Module):
     ) -> Tensor:
         N = x.size(0)
         v, e, M, w = unignn_structure(hyperedge_index, num_hyperedges, hyperedge_weight, x.dtype)
+        inc = self.incidence(hyperedge_index, N, M, x.dtype)
         root = self.lin_self(x)
         xw = self.lin_neigh(x) if self.lin_neigh is not None else root
-        he = hyperedge_mean(xw, v, e, M) * w.unsqueeze(-1)
-        agg = scatter(he[e], v, 0, dim_size=N, reduce="sum")
+        he = hyperedge_mean(xw, v, e, M, inc) * w.unsqueeze(-1)
+        agg = inc @ he
         if self.aggr == "mean":
             deg = scatter(w[e], v, 0, dim_size=N, reduce="sum")  # weighted degree
             agg = agg / deg.masked_fill(deg == 0, 1.0).unsqueeze(-1)  # isolated: agg is 0
