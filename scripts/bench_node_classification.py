@@ -123,7 +123,7 @@ def recipe(model: str, dataset: str, root: str = "${oc.env:HYPERGRAPH_DATA,../sh
         "split": {"kind": "random", "train": 0.5, "val": 0.25},
         "model": m,
         "optim": {"lr": lr, "weight_decay": wd},
-        "trainer": {"max_epochs": 200, "enable_progress_bar": False},
+        "trainer": {"max_epochs": 200},
     }
 
 

@@ -113,3 +113,15 @@ def test_lightning_bar_follows_the_same_switch(tmp_path, monkeypatch):
     assert build_trainer(dict(cfg), tmp_path)[0].progress_bar_callback is None
     monkeypatch.setenv(ENV_VAR, "1")  # an explicit config value wins
     assert build_trainer(dict(cfg, enable_progress_bar=False), tmp_path)[0].progress_bar_callback is None
+
+
+def test_shipped_configs_leave_the_bar_to_the_terminal():
+    """No shipped config turns Lightning's bar off: it is on when the output is a terminal."""
+    from pathlib import Path
+
+    from hypergraph.config import load_config
+
+    files = sorted((Path(__file__).resolve().parents[1] / "configs").rglob("*.yaml"))
+    assert len(files) > 50
+    for f in files:
+        assert load_config(str(f)).trainer.get("enable_progress_bar") is None, f

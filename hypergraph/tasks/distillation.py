@@ -107,7 +107,7 @@ DEFAULTS: dict[str, Any] = {
         "noise_level": 1.0,
         "export": True,
     },
-    "trainer": dict(TRAINER_DEFAULTS, max_epochs=200, enable_progress_bar=False),
+    "trainer": dict(TRAINER_DEFAULTS, max_epochs=200),
 }
 
 _TEACHER_KEYS = ("model", "lr", "weight_decay", "ckpt")

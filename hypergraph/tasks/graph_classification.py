@@ -282,7 +282,6 @@ DEFAULTS: dict[str, Any] = {
         **TRAINER_DEFAULTS,
         "max_epochs": 500,
         "gradient_clip_val": 1.0,
-        "enable_progress_bar": False,
         "log_every_n_steps": 50,
     },
 }

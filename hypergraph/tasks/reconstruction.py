@@ -212,7 +212,7 @@ DEFAULTS: dict[str, Any] = {
         "tol": 1e-4,
         "patience": 10,
     },
-    "trainer": {**TRAINER_DEFAULTS, "max_epochs": 2000, "enable_progress_bar": False, "log_every_n_steps": 1},
+    "trainer": {**TRAINER_DEFAULTS, "max_epochs": 2000, "log_every_n_steps": 1},
 }
 
 
