@@ -4,24 +4,12 @@ propagation of the layers that do not build a normalised operator (UniGNN, HNHN,
 from __future__ import annotations
 
 import math
-import warnings
 from collections import OrderedDict
 
 import torch
 from torch import Tensor
 
-
-class _SpMM(torch.autograd.Function):
-    """``A @ x`` with the backward ``A^T @ grad`` from the pre-built transpose."""
-
-    @staticmethod
-    def forward(ctx, x, A, At):  # type: ignore[override]
-        ctx.At = At
-        return torch.sparse.mm(A, x)
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[override]
-        return torch.sparse.mm(ctx.At, grad), None, None
+from hypergraph.data.ops import _Matmul, _quiet_csr  # A @ x with the backward A^T @ grad; CSR notices off
 
 
 def _csr(rows: Tensor, cols: Tensor, values: Tensor, shape: tuple[int, int]) -> Tensor:
@@ -30,9 +18,7 @@ def _csr(rows: Tensor, cols: Tensor, values: Tensor, shape: tuple[int, int]) -> 
     order = torch.argsort(rows * shape[1] + cols)
     crow = torch.zeros(shape[0] + 1, dtype=torch.long, device=rows.device)
     crow[1:] = torch.bincount(rows, minlength=shape[0]).cumsum(0)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
-        warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly disabled")
+    with _quiet_csr():
         return torch.sparse_csr_tensor(crow, cols[order], values[order], shape)
 
 
@@ -63,7 +49,7 @@ class SparsePair:
         if flat.dtype != self.A.dtype:
             raise TypeError(f"sparse matrix has dtype {self.A.dtype} but x has {x.dtype}")
         if torch.is_grad_enabled() and flat.requires_grad:
-            out = _SpMM.apply(flat, self.A, self.At)
+            out = _Matmul.apply(flat, self.A, self.At)
         else:
             out = torch.sparse.mm(self.A, flat)
         return out.view(self.A.size(0), *x.shape[1:])
