@@ -12,9 +12,12 @@ overrides ``trainer.max_epochs``; ``key=value`` config overrides may go anywhere
 (dataset name with ``-`` or ``_``) and ``configs/<model>_<dataset_with_underscores>.yaml``, else
 the zoo's starting recipe (:func:`recipe`), written to ``<out>/configs/`` so each row can be re-run
 with ``python -m hypergraph.train config=...``.  ``--splits random fixed`` adds HyperGCN's fixed
-splits (sets that ship them).  Writes ``results.md``, ``results.csv`` and ``results.png`` into
-``--out`` and prints the Markdown table.  ``--write-configs DIR`` only writes the recipe configs
-(``DIR/<model>_<dataset_with_underscores>.yaml``, existing files kept) and exits.
+splits (sets that ship them).  Each cell runs in ``<out>/runs/<model>_<dataset>_<split>/``; a cell
+whose folder already holds a run is resumed (its finished seeds are kept, the others run), so an
+interrupted benchmark re-run with the same arguments picks up where it stopped.  Writes
+``results.md``, ``results.csv`` and ``results.png`` into ``--out`` and prints the Markdown table.
+``--write-configs DIR`` only writes the recipe configs (``DIR/<model>_<dataset_with_underscores>.yaml``,
+existing files kept) and exits.
 """
 
 from __future__ import annotations
@@ -220,8 +223,10 @@ def run_cell(model: str, dataset: str, split: str, args: argparse.Namespace, ove
             args.root,
         )
         source = "recipe"
+    run_dir = Path(args.out) / "runs" / f"{model}_{dataset}_{split}"
     extra = [f"split.kind={split}", f"seeds=[{','.join(map(str, args.seeds))}]", "logger=none"]
-    extra += [f"out_dir={Path(args.out) / 'runs'}", "trainer.enable_progress_bar=false"]
+    extra += [f"run_dir={run_dir}", "trainer.enable_progress_bar=false"]
+    extra += ["resume=true"] if (run_dir / "config.yaml").is_file() else []  # finished seeds are kept
     extra += [f"dataset.root={args.root}"] if args.root else []
     extra += [f"trainer.max_epochs={args.epochs}"] if args.epochs else []
     row = {"dataset": dataset, "model": model, "mean": math.nan, "std": math.nan, "n": 0,

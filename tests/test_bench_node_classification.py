@@ -64,6 +64,23 @@ def test_main_writes_md_csv_png(tmp_path, capsys):
     assert (out / "results.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_interrupted_benchmark_resumes_its_cells(tmp_path):
+    out = tmp_path / "bench"
+    argv = ["--models", "hgnn", "--datasets", "synthetic_hsbm", "--seeds", "0..1", "--out", str(out)]
+    argv += [*TINY, "--epochs", "2"]
+    assert _bench().main(argv) == 0
+    cell = out / "runs" / "hgnn_synthetic_hsbm_random"
+    kept, lost = cell / "seed_0" / "metrics.json", cell / "seed_1" / "metrics.json"
+    first = list(csv.DictReader(open(out / "results.csv")))[0]
+    stamp = kept.stat().st_mtime_ns
+    lost.unlink()  # seed 1 was killed before it finished
+    assert _bench().main(argv) == 0
+    again = list(csv.DictReader(open(out / "results.csv")))[0]
+    assert kept.stat().st_mtime_ns == stamp  # seed 0 was not re-run
+    assert lost.is_file() and again["n"] == "2" and again["error"] == ""
+    assert again["mean"] == first["mean"]  # seed 1 re-ran to the same number
+
+
 def test_user_dataset_name_under_root(tmp_path):
     rng = np.random.default_rng(0)
     n = 40
