@@ -28,7 +28,16 @@ COMMON_DEFAULTS: dict[str, Any] = {
 
 # keys that may differ between a run and its resumption
 RESUME_FREE = ("resume", "run_dir", "ckpt_path", "num_threads", "out_dir", "logger")
-RESUME_FREE_TRAINER = ("max_epochs", "enable_progress_bar", "devices", "accelerator", "strategy", "num_nodes")
+# ``logger`` too: the runner copies the top-level ``logger`` into ``trainer.logger``
+RESUME_FREE_TRAINER = (
+    "max_epochs",
+    "enable_progress_bar",
+    "devices",
+    "accelerator",
+    "strategy",
+    "num_nodes",
+    "logger",
+)
 
 
 class ConfigError(ValueError):

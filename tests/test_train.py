@@ -66,8 +66,9 @@ def test_two_seeds_write_results(tmp_path, capsys):
     assert len(res["per_seed"]) == 2 and res["config"]["model"]["name"] == "hgnnp"
     assert (run_dir / "results.csv").read_text().startswith("seed,val_acc,test_acc")
     assert (run_dir / "seed_1" / "checkpoints" / "best.ckpt").exists()
-    # resume keeps completed seeds
-    assert main([*FAST, "seeds=[0,1]", f"run_dir={run_dir}", "resume=true", "model.name=hgnnp"]) == 0
+    # resume keeps completed seeds, under another logger too (the logger does not change results)
+    again = [*FAST, "seeds=[0,1]", f"run_dir={run_dir}", "resume=true", "model.name=hgnnp", "logger=none"]
+    assert main(again) == 0
     again = json.loads((run_dir / "results.json").read_text())
     assert again["per_seed"] == res["per_seed"]
 
