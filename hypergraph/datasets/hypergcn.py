@@ -86,6 +86,9 @@ REQUIRED_KEYS = (
 #: arrays a user's own ``.npz`` must hold (the rest is inferred or optional, see :func:`read_npz`)
 USER_REQUIRED_KEYS = ("hyperedge_index",)
 _CSR_KEYS = ("x_data", "x_indices", "x_indptr", "x_shape")
+#: every array the layout knows; any other name is refused (a misspelt ``hyperedge_weights`` would
+#: otherwise be dropped without a word)
+KNOWN_KEYS = (*REQUIRED_KEYS, "x", *_CSR_KEYS, "hyperedge_weight", "hyperedge_key", "hyperedge_name")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
@@ -105,8 +108,9 @@ def read_npz(path: str | os.PathLike, required: tuple[str, ...] = REQUIRED_KEYS)
 
     ``required`` lists the arrays that must be present: all of :data:`REQUIRED_KEYS` for the
     pinned sets, only ``hyperedge_index`` (:data:`USER_REQUIRED_KEYS`) for a user's own file, whose
-    ``y``, ``num_*``, ``has_x``, features (``x`` dense or the ``x_*`` CSR arrays) and fixed splits
-    are optional.
+    ``y``, ``num_*``, ``has_x``, features (``x`` dense or the ``x_*`` CSR arrays), ``hyperedge_weight``
+    (``[num_hyperedges]``) and fixed splits are optional.  An array not in :data:`KNOWN_KEYS` is an
+    error.
     """
     path = Path(path)
     with open(path, "rb") as f:
@@ -128,6 +132,11 @@ def read_npz(path: str | os.PathLike, required: tuple[str, ...] = REQUIRED_KEYS)
     missing = [k for k in required if k not in arrays]
     if missing:
         raise ValueError(f"{path} lacks the arrays {missing}")
+    unknown = sorted(set(arrays) - set(KNOWN_KEYS))
+    if unknown:
+        raise ValueError(
+            f"{path} holds arrays this layout does not know: {unknown}; known arrays: {', '.join(KNOWN_KEYS)}"
+        )
     hi = arrays["hyperedge_index"]
     if hi.ndim != 2 or hi.shape[0] != 2:
         raise ValueError(f"{path}: hyperedge_index has shape {hi.shape}, expected (2, nnz)")
@@ -216,6 +225,14 @@ def to_hypergraph(arrays: dict[str, np.ndarray], source: str = "<arrays>") -> Hy
     for k in ("split_train", "split_test"):
         if k in arrays:
             extra[k] = torch.from_numpy(np.atleast_2d(arrays[k]).astype(np.int64))
+    if "hyperedge_weight" in arrays:
+        w = np.asarray(arrays["hyperedge_weight"])
+        if w.shape != (M,) or not np.issubdtype(w.dtype, np.number):
+            raise ValueError(
+                f"{source}: hyperedge_weight has shape {w.shape} and dtype {w.dtype}, expected ({M},) numbers"
+                " (one weight per hyperedge)"
+            )
+        extra["hyperedge_weight"] = torch.from_numpy(w.astype(np.float32))
     try:
         return Hypergraph(x=x, hyperedge_index=torch.from_numpy(hi), num_nodes=N, num_hyperedges=M, **extra)
     except ValueError as err:

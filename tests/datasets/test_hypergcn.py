@@ -254,6 +254,22 @@ def test_user_npz_minimal_and_dense_features(tmp_path):
         HyperGCNDataset("bad2", root=tmp_path, download=False)
 
 
+def test_user_npz_hyperedge_weight_and_unknown_arrays(tmp_path):
+    hi = np.array([[0, 1, 1, 2], [0, 0, 1, 1]])
+    np.savez(tmp_path / "w.npz", hyperedge_index=hi, hyperedge_weight=np.array([2.0, 0.5]))
+    with pytest.warns(UnverifiedDatasetWarning):
+        data = HyperGCNDataset("w", root=tmp_path, download=False)[0]
+    assert data.hyperedge_weight.tolist() == [2.0, 0.5]
+    np.savez(tmp_path / "typo.npz", hyperedge_index=hi, hyperedge_weights=np.array([2.0, 0.5]))
+    with pytest.raises(
+        ValueError, match=r"typo.npz holds arrays this layout does not know: \['hyperedge_weights'\]"
+    ):
+        HyperGCNDataset("typo", root=tmp_path, download=False)
+    np.savez(tmp_path / "short.npz", hyperedge_index=hi, hyperedge_weight=np.array([1.0]))
+    with pytest.raises(ValueError, match=r"short.npz: hyperedge_weight has shape \(1,\)"):
+        HyperGCNDataset("short", root=tmp_path, download=False)
+
+
 def test_zip_member_is_not_pickle(tmp_path):
     np.savez(tmp_path / "a.npz", hyperedge_index=np.array([[0], [0]], dtype=object))
     with zipfile.ZipFile(tmp_path / "a.npz") as z:
