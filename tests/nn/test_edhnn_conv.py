@@ -1,6 +1,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from torch_geometric.utils import scatter
 
 from hypergraph.nn.conv.edhnn_conv import EDHNNConv
 from hypergraph.nn.models.edhnn import EDHNN
@@ -105,6 +106,30 @@ def test_mean_of_means_by_hand():
     hi = torch.tensor([[0, 1, 0, 2], [0, 0, 1, 1]])
     out = conv(torch.tensor([[1.0], [3.0], [5.0]]), hi)
     assert torch.allclose(out[:, 0], torch.tensor([2.5, 2.0, 3.0]))
+
+
+@pytest.mark.parametrize("hi, n, m", GRAPHS)
+@pytest.mark.parametrize("aggr", ["mean", "sum"])
+@pytest.mark.parametrize("mlp2_layers", [1, 2, 3])
+@pytest.mark.parametrize("norm, input_norm", [("ln", True), ("ln", False), ("none", True), ("bn", True)])
+def test_folded_incidence_mlp_equals_the_direct_form(hi, n, m, aggr, mlp2_layers, norm, input_norm):
+    """The layer never runs mlp2's first or last matmul per incidence; the direct form does.
+    In training mode with dropout both draw the same masks, so they agree there too."""
+    torch.manual_seed(0)
+    conv = EDHNNConv(
+        3, 4, 1, mlp2_layers, 1, aggr=aggr, alpha=0.0, dropout=0.3, norm=norm, input_norm=input_norm
+    )
+    randomise(conv)
+    x = torch.randn(n, 3) * 3 + 2  # a mean far from 0 stresses the folded LayerNorm statistics
+    v, e = hi
+    for training in (False, True):
+        conv.train(training)
+        torch.manual_seed(5)
+        out = conv(x, hi, num_hyperedges=m)
+        torch.manual_seed(5)
+        me = scatter(conv.mlp1(x)[v], e, 0, dim_size=m, reduce=aggr)
+        direct = scatter(conv.mlp2(torch.cat([x[v], me[e]], -1)), v, 0, dim_size=n, reduce=aggr)
+        assert torch.allclose(out, conv.mlp3(direct), atol=1e-5, rtol=1e-4), (training, norm)
 
 
 def test_gradcheck_x_and_x0():
