@@ -144,8 +144,14 @@ def sweep(
 
 
 def write_best(out: str | Path, config: str | None, overrides: Sequence[str], res: dict, cmd: str) -> None:
-    """The best config (interpolations such as ``${oc.env:...}`` kept) with a header, atomically."""
-    cfg = load_config(config, [*overrides, *_choice_overrides(res["best"])])
+    """The best config with a header, atomically: the base file's own keys (interpolations such as
+    ``${oc.env:...}`` kept) with the overrides and the chosen values set, not the task's resolved
+    defaults, so the file stays as short as the one it came from (without a base file, the
+    resolved config).  It is checked by loading it as the runner would."""
+    changes = [*overrides, *_choice_overrides(res["best"])]
+    cfg = load_config(config, changes)  # validates the result (unknown keys, bad values)
+    if config is not None:
+        cfg = OmegaConf.merge(OmegaConf.load(config), OmegaConf.from_dotlist(changes))
     metric = res["metric"]
     lines = [
         f"# Chosen by: {cmd}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from omegaconf import OmegaConf
 
 import hypergraph.sweep as sweep_mod
 from hypergraph.config import ConfigError
@@ -83,4 +84,8 @@ def test_real_sweep_on_synthetic_hsbm(tmp_path, capsys):
         f"model.hidden_channels={cfg.model.hidden_channels} " in best and f"optim.lr={cfg.optim.lr} " in best
     )
     assert "random search (search seed 0), 2 of 4 points" in out.read_text()
+    written = OmegaConf.to_container(OmegaConf.load(out))
+    base = OmegaConf.to_container(OmegaConf.load(REPO / "configs" / "default.yaml"))
+    assert set(written) <= set(base) | {k.split(".")[0] for k in TINY}  # no resolved defaults added
+    assert "loader" not in written and "deterministic" not in written.get("trainer", {})
     assert not list(tmp_path.glob("zoo/.*.part"))  # the atomic write left no temporary behind
