@@ -89,10 +89,18 @@ class SetMLP(torch.nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         if self.num_layers == 0:
             return x
-        x = self.input_norm(x)
-        for lin, norm in zip(self.lins[:-1], self.norms):
-            x = F.dropout(norm(F.relu(lin(x))), self.dropout, self.training)
-        return self.lins[-1](x)
+        h = self.lins[0](self.input_norm(x))
+        return h if self.num_layers == 1 else self.lins[-1](self.hidden(h))
+
+    def hidden(self, h: Tensor) -> Tensor:
+        """The layers between the first and the last linear map: from ``h = lins[0](norm_in(x))``
+        to the input of ``lins[-1]`` (needs ``num_layers >= 2``).  Lets a caller compute the first
+        map and apply the last one its own way (:class:`~hypergraph.nn.conv.edhnn_conv.EDHNNConv`)."""
+        for i, norm in enumerate(self.norms):
+            h = F.dropout(norm(F.relu(h)), self.dropout, self.training)
+            if i + 1 < len(self.norms):
+                h = self.lins[i + 1](h)
+        return h
 
     def __repr__(self) -> str:
         return (

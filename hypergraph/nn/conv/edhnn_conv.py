@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from torch_geometric.utils import scatter
 
@@ -149,11 +148,7 @@ class EDHNNConv(torch.nn.Module):
             h = h + bias
         if len(mlp.lins) == 1:
             return scatter(h, v, 0, dim_size=num_nodes, reduce=self.aggr)
-        for i, norm in enumerate(mlp.norms):
-            h = F.dropout(norm(F.relu(h)), mlp.dropout, mlp.training)
-            if i + 1 < len(mlp.norms):
-                h = mlp.lins[i + 1](h)
-        agg = scatter(h, v, 0, dim_size=num_nodes, reduce=self.aggr) @ last.weight.T
+        agg = scatter(mlp.hidden(h), v, 0, dim_size=num_nodes, reduce=self.aggr) @ last.weight.T
         count = torch.bincount(v, minlength=num_nodes).to(agg.dtype).unsqueeze(-1)
         return agg + (count if self.aggr == "sum" else (count > 0).to(agg.dtype)) * last.bias
 
