@@ -12,7 +12,8 @@ from __future__ import annotations
 import inspect
 import logging
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,26 @@ class AdamModule(pl.LightningModule):
         else:
             params = self.parameters()
         return torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay)
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the block on one torch (and MKL) thread, then restore the thread count.
+
+    On some CPUs (AVX-512 with torch's MKL here) a matmul with a long inner dimension splits
+    that sum between threads, so a weight gradient (a sum over every row of a batch) changes in
+    its last bits with ``torch.set_num_threads``, and a selection step (the best checkpoint)
+    can amplify that.  A backward run inside this block gives the ``num_threads=1`` gradients
+    whatever the run's thread count; the forward keeps every thread."""
+    n = torch.get_num_threads()
+    if n == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(n)
 
 
 def seed_everything(seed: int) -> None:

@@ -58,6 +58,7 @@ from hypergraph.tasks.base import (
     defaults,
     fit_then_test,
     load_dataset,
+    one_thread,
     seed_everything,
     validate_sections,
 )
@@ -81,6 +82,12 @@ class HigherOrderLinkPrediction(AdamModule):
         args = (hg.x, hg.hyperedge_index, hg.hyperedge_weight, hg.num_hyperedges)
         logits = self.model(*args, b.tri[m], b.feats[m], b.qfeats[m], b.prior[m])
         return logits, b.label_true[m], b.label_ref[m]
+
+    def backward(self, loss: Tensor, *args: Any, **kwargs: Any) -> None:
+        # one thread: the weight gradients sum over every triangle (or node), and MKL splits such
+        # sums between threads on some CPUs, so they would depend on num_threads (issue 14)
+        with one_thread():
+            super().backward(loss, *args, **kwargs)
 
     def training_step(self, batch: list[ClosureBundle], batch_idx: int) -> Tensor | None:
         if self.current_epoch == 0:

@@ -4,6 +4,9 @@ Three places made it depend on it: the fused LayerNorm backward and the advanced
 backward of the triangle scorer (their reductions split between torch threads), and the wide
 part's logistic regression (float32 input, ``tol=1e-4``: L-BFGS stopped where OpenBLAS's thread
 count took it).  A selection step (the wide part, the best checkpoint) then amplified the noise.
+On an AVX-512 machine two more showed: MKL splits a matmul's inner sum between threads, so every
+weight gradient (a sum over triangles) and the one-output linear maps' logits depended on it;
+the task's backward now runs on one thread and those maps are row-wise product sums.
 """
 
 import json
@@ -17,7 +20,9 @@ from threadpoolctl import threadpool_limits
 import hypergraph.closure.learned as learned
 from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.nn.models.hgnn import HGNN
-from hypergraph.nn.models.triangle_scorer import TriangleScorer
+from hypergraph.nn.models.triangle_scorer import TriangleScorer, _Score
+from hypergraph.tasks.base import one_thread
+from hypergraph.tasks.higher_order_link_prediction import HigherOrderLinkPrediction
 from hypergraph.train import main
 
 
@@ -31,8 +36,9 @@ def _at_threads(n: int, fn):
 
 
 def _scorer_grads() -> dict[str, torch.Tensor]:
-    """Gradients of a BCE step of the scorer on a window large enough for torch to split its
-    reductions between two threads."""
+    """Logits and gradients of a BCE step of the scorer, the backward run by the task's
+    ``backward`` hook, on a window large enough for torch and MKL to split their reductions
+    between two threads."""
     g = torch.Generator().manual_seed(0)
     N, M, T, F = 300, 600, 20000, 8
     index = torch.stack([torch.randint(0, N, (4 * M,), generator=g), torch.arange(M).repeat(4)])
@@ -44,13 +50,16 @@ def _scorer_grads() -> dict[str, torch.Tensor]:
     model = TriangleScorer(HGNN(3, 64, 64, num_layers=2, dropout=0.0, cached=True), 64, N, 0, F, dropout=0.0)
     torch.nn.init.normal_(model.mlp[-1].weight)  # let gradients reach the encoder and the norm
     out = model(x, index, torch.ones(M), M, tri, feats, qfeats, prior)
-    torch.nn.functional.binary_cross_entropy_with_logits(out, y.float(), reduction="sum").backward()
-    return {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+    task = HigherOrderLinkPrediction(model, lr=1e-3, weight_decay=0.0, pos_weight=1.0)
+    task.backward(torch.nn.functional.binary_cross_entropy_with_logits(out, y.float(), reduction="sum"))
+    grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+    return {"logits": out.detach(), **grads}
 
 
-def test_scorer_gradients_do_not_depend_on_the_thread_count():
+def test_scorer_logits_and_gradients_do_not_depend_on_the_thread_count():
     one, two = _at_threads(1, _scorer_grads), _at_threads(2, _scorer_grads)
-    assert one.keys() == two.keys() and "mlp.1.weight" in one and "encoder.convs.0.lin.weight" in one
+    assert one.keys() == two.keys() and "encoder.convs.0.lin.weight" in one
+    assert {"logits", "wide.weight", "mlp.0.weight", "mlp.1.weight"} <= one.keys()
     for name in one:
         assert torch.equal(one[name], two[name]), name  # bitwise, not approximately
 
@@ -65,6 +74,43 @@ def test_scorer_norm_matches_torch_layer_norm():
     ref.load_state_dict(norm.state_dict())  # same parameter names: old checkpoints still load
     h = torch.randn(50, 8)
     torch.testing.assert_close(norm(h), ref(h))
+
+
+def test_score_is_a_linear_map_to_one_output():
+    torch.manual_seed(0)
+    ref = torch.nn.Linear(7, 1)
+    score = _Score(7)
+    score.load_state_dict(ref.state_dict())  # same parameter names as nn.Linear: checkpoints load
+    x = torch.randn(30, 7)
+    torch.testing.assert_close(score(x), ref(x))
+    assert score(x).shape == (30, 1)
+
+
+def test_score_does_not_depend_on_the_thread_count():
+    """8,292 rows: a window size of contact-high-school at which ``nn.Linear(64, 1)`` gave
+    other last bits on two threads than on one (MKL's matrix-vector product, AVX-512)."""
+    torch.manual_seed(0)
+    score = _Score(64)
+    x = torch.randn(8292, 64)
+    one, two = _at_threads(1, lambda: score(x)), _at_threads(2, lambda: score(x))
+    assert torch.equal(one, two)
+
+
+def test_one_thread_restores_the_thread_count():
+    old = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with one_thread():
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+        try:
+            with one_thread():
+                raise RuntimeError("inside")
+        except RuntimeError:
+            pass
+        assert torch.get_num_threads() == 2  # restored after an error too
+    finally:
+        torch.set_num_threads(old)
 
 
 def _wide_bundle(seed: int) -> learned.ClosureBundle:

@@ -29,13 +29,29 @@ class _LayerNorm(torch.nn.Module):
         return f"{self.__class__.__name__}({self.weight.numel()})"
 
 
+class _Score(torch.nn.Linear):
+    """A linear map to one output whose forward does not depend on the CPU thread count.
+
+    Same parameters and initialisation as ``torch.nn.Linear(in_channels, 1)``, computed as a
+    row-wise product sum: MKL's matrix-vector product splits each row's sum between threads on
+    some CPUs (AVX-512 here), which changed the logits' last bits with ``torch.set_num_threads``."""
+
+    def __init__(self, in_channels: int) -> None:
+        super().__init__(in_channels, 1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return (x * self.weight).sum(-1, keepdim=True) + self.bias
+
+
 class TriangleScorer(torch.nn.Module):
     """Encoder on the past hypergraph and a set-invariant decoder for open triangles.
 
     ``logit = wide([f ‖ prior]) + MLP([mean ‖ max of member embeddings ‖ f])``.  The wide part
     starts at the geometric mean (weight 1 on ``prior``, 0 elsewhere) or at a fitted logistic
     regression (:meth:`set_wide`); the MLP's last layer starts at zero, so training starts from
-    the wide score and learns corrections to it."""
+    the wide score and learns corrections to it.  Its forward does not depend on the thread
+    count; its gradients do not either when the backward runs on one thread (the task's
+    ``backward`` does: :func:`hypergraph.tasks.base.one_thread`)."""
 
     def __init__(
         self,
@@ -50,13 +66,13 @@ class TriangleScorer(torch.nn.Module):
         hidden = hidden_channels
         self.encoder = encoder
         self.emb = torch.nn.Embedding(num_nodes, embedding_dim) if embedding_dim > 0 else None
-        self.wide = torch.nn.Linear(num_feats + 1, 1)
+        self.wide = _Score(num_feats + 1)
         self.mlp = torch.nn.Sequential(
             torch.nn.Linear(2 * hidden + num_feats, hidden),
             _LayerNorm(hidden),  # bounded activations: the zero-initialised last layer
             torch.nn.ReLU(),  # then moves the logit by O(lr) per step, not O(lr * |h|)
             torch.nn.Dropout(dropout),
-            torch.nn.Linear(hidden, 1),
+            _Score(hidden),
         )
         torch.nn.init.zeros_(self.mlp[-1].weight)
         torch.nn.init.zeros_(self.mlp[-1].bias)
