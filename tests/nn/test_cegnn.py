@@ -135,3 +135,18 @@ def test_expansion_cached_per_structure(monkeypatch):
     assert len(small._graphs) == 1
     model.reset_parameters()
     assert len(model.expansion._graphs) == 0
+
+
+def test_max_edges_refuses_an_expansion_too_large_for_its_messages():
+    # HI's expansion: {0,1,2} (twice) and {1,3,4} give 6 pairs, {0,2} is one of them: 12 directed edges
+    edge_index, _ = CliqueExpansionCache(gcn=False, max_edges=None)(HI, N, None, M)
+    assert edge_index.size(1) == 12
+    assert CliqueExpansionCache(gcn=False, max_edges=12)(HI, N, None, M)[0].size(1) == 12  # at the limit
+    with pytest.raises(ValueError, match=r"has 12 directed edges, above max_edges=11.*model.max_edges"):
+        CliqueExpansionCache(gcn=False, max_edges=11)(HI, N, None, M)  # checked after building
+    big = torch.stack([torch.arange(100), torch.zeros(100, dtype=torch.long)])  # one hyperedge of 100
+    with pytest.raises(ValueError, match=r"at least 9,900 directed edges, above max_edges=1,000"):
+        CEGAT(3, 4, 2, max_edges=1000)(torch.randn(100, 3), big, None, 1)  # refused before building
+    with pytest.raises(ValueError, match="max_edges must be >= 0"):
+        CEGCN(3, 4, 2, max_edges=-1)
+    assert CEGCN(3, 4, 2, max_edges=None)(torch.randn(100, 3), big, None, 1).shape == (100, 2)

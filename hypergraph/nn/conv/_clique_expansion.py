@@ -27,13 +27,26 @@ class CliqueExpansionCache(torch.nn.Module):
             else every linked pair has weight 1.
         gcn: return GCN-normalised weights with self-loops.
         max_cached: number of hypergraphs kept.
+        max_edges: refuse (``ValueError``) an expansion with more directed edges than this
+            (checked before building it when the largest hyperedge's clique alone exceeds it);
+            a GCN / GAT layer holds an ``[E, F]`` message tensor, so 10^7 edges at width 128
+            take 5 GB per layer.  ``None``: no limit.
     """
 
-    def __init__(self, weighted: bool = True, gcn: bool = False, max_cached: int = 8) -> None:
+    def __init__(
+        self,
+        weighted: bool = True,
+        gcn: bool = False,
+        max_cached: int = 8,
+        max_edges: int | None = 10_000_000,
+    ) -> None:
         super().__init__()
+        if max_edges is not None and max_edges < 0:
+            raise ValueError(f"max_edges must be >= 0 or None, got {max_edges}")
         self.weighted = weighted
         self.gcn = gcn
         self.max_cached = max_cached
+        self.max_edges = max_edges
         self._graphs: OrderedDict[int, tuple[tuple, tuple[Tensor, Tensor | None]]] = OrderedDict()
 
     def reset_cache(self) -> None:
@@ -89,11 +102,25 @@ class CliqueExpansionCache(torch.nn.Module):
         dtype: torch.dtype,
     ) -> tuple[Tensor, Tensor | None]:
         device = hyperedge_index.device
+        if self.max_edges is not None and hyperedge_index.numel():
+            # the largest hyperedge's clique is a lower bound: refuse before building
+            largest = int(torch.bincount(hyperedge_index[1], minlength=num_hyperedges).max())
+            if largest * (largest - 1) > self.max_edges:
+                self._refuse(f"at least {largest * (largest - 1):,}", num_nodes, num_hyperedges)
         edge_index, weight = clique_expansion(
             hyperedge_index, num_nodes, num_hyperedges, hyperedge_weight if self.weighted else None
         )
+        if self.max_edges is not None and edge_index.size(1) > self.max_edges:
+            self._refuse(f"{edge_index.size(1):,}", num_nodes, num_hyperedges)
         edge_index = edge_index.to(device)
         weight = weight.to(device=device, dtype=dtype) if self.weighted else None
         if self.gcn:
             edge_index, weight = gcn_norm(edge_index, weight, num_nodes, add_self_loops=True, dtype=dtype)
         return edge_index, weight
+
+    def _refuse(self, edges: str, num_nodes: int, num_hyperedges: int) -> None:
+        raise ValueError(
+            f"the clique expansion of this hypergraph ({num_nodes:,} nodes, {num_hyperedges:,} hyperedges) "
+            f"has {edges} directed edges, above max_edges={self.max_edges:,}: a GCN / GAT layer on it "
+            f"holds one message row per edge; set model.max_edges higher (or null) to build it anyway"
+        )

@@ -76,6 +76,8 @@ class CEGCN(_CEBase):
         input_dropout: dropout on the input features.
         batch_norm: BatchNorm after each hidden activation.
         weighted: weight edges by the number of shared hyperedges (else 1).
+        max_edges: refuse, with a ``ValueError``, a clique expansion with more directed edges
+            (each holds a message row per layer); ``None``: no limit.
     """
 
     def __init__(
@@ -88,6 +90,7 @@ class CEGCN(_CEBase):
         input_dropout: float = 0.0,
         batch_norm: bool = False,
         weighted: bool = True,
+        max_edges: int | None = 10_000_000,
     ) -> None:
         super().__init__()
         if num_layers < 1:
@@ -98,7 +101,7 @@ class CEGCN(_CEBase):
             torch.nn.BatchNorm1d(hidden_channels) if batch_norm else torch.nn.Identity()
             for _ in range(num_layers - 1)
         )
-        self.expansion = CliqueExpansionCache(weighted=weighted, gcn=True)
+        self.expansion = CliqueExpansionCache(weighted=weighted, gcn=True, max_edges=max_edges)
         self.dropout = dropout
         self.input_dropout = input_dropout
         self.reset_parameters()
@@ -123,6 +126,8 @@ class CEGAT(_CEBase):
         heads: attention heads of the hidden layers.
         output_heads: attention heads of the last layer (averaged).
         attention_dropout: dropout on the attention coefficients.
+        max_edges: refuse, with a ``ValueError``, a clique expansion with more directed edges
+            (each holds ``heads`` attention weights and message rows per layer); ``None``: no limit.
     """
 
     edge_weighted = False
@@ -139,6 +144,7 @@ class CEGAT(_CEBase):
         heads: int = 1,
         output_heads: int = 1,
         attention_dropout: float = 0.0,
+        max_edges: int | None = 10_000_000,
     ) -> None:
         super().__init__()
         if num_layers < 1:
@@ -153,7 +159,7 @@ class CEGAT(_CEBase):
         self.norms = torch.nn.ModuleList(
             torch.nn.BatchNorm1d(width) if batch_norm else torch.nn.Identity() for _ in range(num_layers - 1)
         )
-        self.expansion = CliqueExpansionCache(weighted=False, gcn=False)
+        self.expansion = CliqueExpansionCache(weighted=False, gcn=False, max_edges=max_edges)
         self.dropout = dropout
         self.input_dropout = input_dropout
         self.reset_parameters()
