@@ -266,9 +266,6 @@ def one_thread() -> Iterator[None]:
     can amplify that.  A backward run inside this block gives the ``num_threads=1`` gradients
     whatever the run's thread count; the forward keeps every thread."""
     n = torch.get_num_threads()
-    if n == 1:
-        yield
-        return
     torch.set_num_threads(1)
     try:
         yield
