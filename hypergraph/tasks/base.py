@@ -27,6 +27,7 @@ from hypergraph.progress import progress_enabled
 from hypergraph.registry import DATASETS, MODELS, check_kwargs
 
 CtorIgnore = ("in_channels", "out_channels")
+RUN_SEED = "seed"  # dataset.feature_seed: seed = each run's own seed (a new feature draw per seed)
 
 
 @dataclass
@@ -140,6 +141,9 @@ def validate_dataset(dataset_cfg: DictConfig) -> None:
     loader's keyword arguments."""
     from hypergraph.datasets import loader_for
 
+    fs = dataset_cfg.get("feature_seed")
+    if not (fs is None or fs == RUN_SEED or (isinstance(fs, int) and not isinstance(fs, bool))):
+        raise ValueError(f"dataset.feature_seed must be an integer or '{RUN_SEED}' (run seed), got {fs!r}")
     if "name" not in dataset_cfg:
         raise KeyError(f"dataset.name is required; valid datasets: {', '.join(DATASETS.names())}")
     name = dataset_cfg.name

@@ -21,6 +21,7 @@ from hypergraph.data.hypergraph import Hypergraph
 from hypergraph.data.splits import fixed_split, per_class_split, random_split
 from hypergraph.data.transforms import add_singleton_hyperedges, remove_duplicate_hyperedges
 from hypergraph.tasks.base import (
+    RUN_SEED,
     AdamModule,
     FullBatchDataModule,
     check_choice,
@@ -149,9 +150,11 @@ def require_raw_features(data: Hypergraph, name: str) -> None:
         )
 
 
-def load_hypergraph(dataset_cfg: DictConfig) -> Hypergraph:
+def load_hypergraph(dataset_cfg: DictConfig, seed: int) -> Hypergraph:
     """The node-level hypergraph named by the ``dataset`` section (a loader may return a PyG
-    dataset holding it)."""
+    dataset holding it); ``feature_seed: seed`` becomes the run's ``seed``."""
+    if dataset_cfg.get("feature_seed") == RUN_SEED:
+        dataset_cfg = OmegaConf.merge(dataset_cfg, {"feature_seed": int(seed)})
     data = load_dataset(dataset_cfg)
     if not isinstance(data, Hypergraph) and hasattr(data, "__getitem__") and hasattr(data, "__len__"):
         data = data[0]
@@ -164,8 +167,9 @@ def load_hypergraph(dataset_cfg: DictConfig) -> Hypergraph:
 
 
 def prepare_node_data(cfg: DictConfig, seed: int) -> Hypergraph:
-    """Dataset → features → self-loops/duplicates → split masks, as the config says."""
-    data = load_hypergraph(cfg.dataset)
+    """Dataset → features → self-loops/duplicates → split masks, as the config says
+    (``dataset.feature_seed: seed`` draws a loader's synthetic features anew for each run)."""
+    data = load_hypergraph(cfg.dataset, seed)
     fkind = cfg.features.kind
     if fkind == "raw":
         require_raw_features(data, cfg.dataset.name)

@@ -128,7 +128,7 @@ class HyperedgePrediction(AdamModule):
 
 def prepare(cfg: DictConfig, seed: int) -> tuple[HyperedgeSplit, dict[str, dict[str, NodeSets]]]:
     """Dataset → features → leak-free split → fixed evaluation negatives per sampler."""
-    data = load_hypergraph(cfg.dataset)
+    data = load_hypergraph(cfg.dataset, seed)
     if cfg.features.kind == "raw":
         require_raw_features(data, cfg.dataset.name)
     split = split_hyperedges(data, cfg.split.val, cfg.split.test, seed=seed, min_size=cfg.split.min_size)

@@ -57,3 +57,32 @@ def test_onehot_refused_for_large_graphs():
     big = Hypergraph(hyperedge_index=torch.zeros(2, 0, dtype=torch.long), num_nodes=20_001, num_hyperedges=0)
     with pytest.raises(ValueError, match="onehot features need an N x N matrix"):
         structural_features(big, "onehot")
+
+
+def _toy_labelled(root):
+    """A 6-node Benson-lab labelled folder (user data: loaded unverified, with a warning)."""
+    folder = root / "toy"
+    folder.mkdir()
+    (folder / "hyperedges-toy.txt").write_text("1,2,3\n3,4\n4,5,6\n6\n")
+    (folder / "node-labels-toy.txt").write_text("1\n1\n2\n2\n1\n2\n")
+    (folder / "label-names-toy.txt").write_text("a\nb\n")
+    return folder
+
+
+def test_feature_seed_seed_draws_the_label_noise_features_per_run(tmp_path):
+    _toy_labelled(tmp_path)
+    base = ["dataset.name=toy", f"dataset.root={tmp_path}", "dataset.feature_noise=0.6"]
+    per_run = load_config(None, [*base, "dataset.feature_seed=seed"])
+    with pytest.warns(UserWarning):
+        x0, x1 = (prepare_node_data(per_run, s).x for s in (0, 1))
+        fixed1 = load_config(None, [*base, "dataset.feature_seed=1"])
+        y0, y1 = (prepare_node_data(fixed1, s).x for s in (0, 1))
+    assert not torch.equal(x0, x1)  # a new draw for each run ...
+    assert torch.equal(x1, y1) and torch.equal(y0, y1)  # ... equal to the fixed draw of that seed
+
+
+@pytest.mark.parametrize("value", ["banana", "1.5", "true"])
+def test_feature_seed_must_be_an_integer_or_seed(tmp_path, value):
+    _toy_labelled(tmp_path)
+    with pytest.raises(ValueError, match="dataset.feature_seed must be an integer or 'seed'"):
+        load_config(None, ["dataset.name=toy", f"dataset.root={tmp_path}", f"dataset.feature_seed={value}"])

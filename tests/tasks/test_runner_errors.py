@@ -87,8 +87,8 @@ def test_nan_features_fail_clearly(tmp_path, capsys, monkeypatch):
 
     real = base_node.load_hypergraph
 
-    def poisoned(cfg):
-        data = real(cfg)
+    def poisoned(cfg, seed):
+        data = real(cfg, seed)
         x = data.x.clone()
         x[3, 0] = float("nan")
         data.x = x
@@ -99,7 +99,9 @@ def test_nan_features_fail_clearly(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "row 3" in err or "non-finite" in err or "NaN" in err, err
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
-    assert torch.isfinite(real(__import__("omegaconf").OmegaConf.create({"name": "synthetic_hsbm"})).x).all()
+    assert torch.isfinite(
+        real(__import__("omegaconf").OmegaConf.create({"name": "synthetic_hsbm"}), 0).x
+    ).all()
 
 
 def test_help_lists_models_datasets_and_keys(capsys):
@@ -115,8 +117,8 @@ def test_label_out_of_range_is_named(tmp_path, capsys, monkeypatch):
 
     real = base_node.load_hypergraph
 
-    def bad_label(cfg):
-        data = real(cfg)
+    def bad_label(cfg, seed):
+        data = real(cfg, seed)
         data.num_classes = int(data.y.max()) + 1
         y = data.y.clone()
         y[7] = 50
