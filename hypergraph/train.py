@@ -347,6 +347,19 @@ def _message(err: BaseException) -> str:
     return f"{type(err).__name__}: {msg}" if not isinstance(err, (ConfigError, KeyError)) else msg
 
 
+def close_process_group() -> None:
+    """Destroy the process group a DDP run left open, if any.
+
+    Lightning registers an exit hook that destroys the group only for NCCL; a gloo group (DDP on
+    CPU) still alive at interpreter exit can abort the process with SIGABRT ("terminate called
+    without an active exception") while its worker threads are torn down.  Every rank calls this
+    after its last collective, so no rank waits on another.
+    """
+    dist = sys.modules.get("torch.distributed")  # never import torch just for this
+    if dist is not None and dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -361,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {_message(err)}", file=sys.stderr)
         return 2
+    finally:
+        close_process_group()
     if _is_rank_zero():
         print_result(result)
     return 0

@@ -138,3 +138,20 @@ def test_ddp_two_cpu_processes(tmp_path):
     assert "Initializing distributed: GLOBAL_RANK: 1, MEMBER: 2/2" in done.stderr
     assert sum(line.startswith("test_acc ") for line in done.stdout.splitlines()) == 1  # rank 0 only
     assert json.loads((run_dir / "results.json").read_text())["summary"]["test_acc"]["n"] == 1
+
+
+def test_main_destroys_a_gloo_process_group(tmp_path, capsys):
+    """Lightning destroys only NCCL groups at exit; a gloo group left open can abort the process."""
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
+    try:
+        assert main(["--print-config"]) == 0
+        assert not dist.is_initialized()
+        dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store2'}", rank=0, world_size=1)
+        assert main(["optim.lrr=0.1"]) == 2  # also on a refused config
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+    capsys.readouterr()
