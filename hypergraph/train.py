@@ -347,21 +347,26 @@ def _message(err: BaseException) -> str:
     return f"{type(err).__name__}: {msg}" if not isinstance(err, (ConfigError, KeyError)) else msg
 
 
+def _process_group_open() -> bool:
+    dist = sys.modules.get("torch.distributed")  # never import torch just for this
+    return dist is not None and dist.is_available() and dist.is_initialized()
+
+
 def close_process_group() -> None:
-    """Destroy the process group a DDP run left open, if any.
+    """Destroy the process group a DDP run opened, if it is still open.
 
     Lightning registers an exit hook that destroys the group only for NCCL; a gloo group (DDP on
     CPU) still alive at interpreter exit can abort the process with SIGABRT ("terminate called
     without an active exception") while its worker threads are torn down.  Every rank calls this
     after its last collective, so no rank waits on another.
     """
-    dist = sys.modules.get("torch.distributed")  # never import torch just for this
-    if dist is not None and dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()
+    if _process_group_open():
+        sys.modules["torch.distributed"].destroy_process_group()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    callers_group = _process_group_open()  # a group the caller opened is the caller's to close
     try:
         config_path, overrides, print_only = parse_args(argv)
         cfg = load_config(config_path, overrides)
@@ -375,7 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {_message(err)}", file=sys.stderr)
         return 2
     finally:
-        close_process_group()
+        if not callers_group:
+            close_process_group()
     if _is_rank_zero():
         print_result(result)
     return 0

@@ -140,17 +140,34 @@ def test_ddp_two_cpu_processes(tmp_path):
     assert json.loads((run_dir / "results.json").read_text())["summary"]["test_acc"]["n"] == 1
 
 
-def test_main_destroys_a_gloo_process_group(tmp_path, capsys):
-    """Lightning destroys only NCCL groups at exit; a gloo group left open can abort the process."""
+def test_main_destroys_a_gloo_process_group(tmp_path, capsys, monkeypatch):
+    """Lightning destroys only NCCL groups at exit; a gloo group left open can abort the process.
+    main closes the group its run opened (also when the run fails), never one its caller opened."""
     import torch.distributed as dist
 
-    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
+    import hypergraph.train as train
+
+    stores = iter(range(3))
+
+    def opens_a_group(cfg, fail=False):
+        dist.init_process_group(
+            "gloo", init_method=f"file://{tmp_path}/s{next(stores)}", rank=0, world_size=1
+        )
+        if fail:
+            raise ConfigError("refused after the group was opened")
+        return {"summary": {}}
+
     try:
+        monkeypatch.setattr(train, "print_result", lambda result: None)
+        monkeypatch.setattr(train, "run", opens_a_group)
+        assert main([]) == 0
+        assert not dist.is_initialized()
+        monkeypatch.setattr(train, "run", lambda cfg: opens_a_group(cfg, fail=True))
+        assert main([]) == 2
+        assert not dist.is_initialized()
+        dist.init_process_group("gloo", init_method=f"file://{tmp_path}/caller", rank=0, world_size=1)
         assert main(["--print-config"]) == 0
-        assert not dist.is_initialized()
-        dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store2'}", rank=0, world_size=1)
-        assert main(["optim.lrr=0.1"]) == 2  # also on a refused config
-        assert not dist.is_initialized()
+        assert dist.is_initialized()  # the caller's group is left alone
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
