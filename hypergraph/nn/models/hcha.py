@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from hypergraph.nn.conv.hcha_conv import HCHAConv
+from hypergraph.nn.models.stack import ConvStack
 
 
-class HCHA(torch.nn.Module):
+class HCHA(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.hcha_conv.HCHAConv` layers.
 
     Each hidden layer is conv → ReLU → (BatchNorm) → Dropout; the last layer is a plain conv
@@ -52,7 +51,6 @@ class HCHA(torch.nn.Module):
         attention_degree: str = "attention",
         cached: bool = False,
     ) -> None:
-        super().__init__()
         if num_layers < 1:
             raise ValueError(f"num_layers must be >= 1, got {num_layers}")
         heads = heads if use_attention else 1
@@ -68,22 +66,9 @@ class HCHA(torch.nn.Module):
         )
         convs = [HCHAConv(a, hidden_channels, concat=True, **kw) for a in ins[:-1]]
         convs.append(HCHAConv(ins[-1], out_channels, concat=False, **kw))
-        self.convs = torch.nn.ModuleList(convs)
-        for conv in self.convs[1:]:  # one operator cache for all layers: built once per structure
-            conv.propagation = self.convs[0].propagation
-        self.norms = torch.nn.ModuleList(
-            torch.nn.BatchNorm1d(width) if batch_norm else torch.nn.Identity() for _ in range(num_layers - 1)
-        )
-        self.dropout = dropout
-        self.input_dropout = input_dropout
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        for conv in self.convs:
-            conv.reset_parameters()
-        for norm in self.norms:
-            if hasattr(norm, "reset_parameters"):
-                norm.reset_parameters()
+        for conv in convs[1:]:  # one operator cache for all layers: built once per structure
+            conv.propagation = convs[0].propagation
+        super().__init__(convs, width, dropout, input_dropout, batch_norm)
 
     def forward(
         self,
@@ -94,19 +79,7 @@ class HCHA(torch.nn.Module):
         return_hidden: bool = False,
         hyperedge_attr: Tensor | None = None,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``)."""
-        x = F.dropout(x, self.input_dropout, self.training)
-        hidden = x
-        attr = hyperedge_attr
-        for conv, norm in zip(self.convs[:-1], self.norms):
-            x = conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, attr)
-            x = norm(F.relu(x))
-            hidden = x
-            x = F.dropout(x, self.dropout, self.training)
-            attr = None
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, attr)
-        return (out, hidden) if return_hidden else out
-
-    def __repr__(self) -> str:
-        c = self.convs
-        return f"{self.__class__.__name__}({c[0].in_channels}, {c[-1].out_channels}, num_layers={len(c)})"
+        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``);
+        ``hyperedge_attr`` goes to the first conv only."""
+        first = {"hyperedge_attr": hyperedge_attr}
+        return super().forward(x, hyperedge_index, hyperedge_weight, num_hyperedges, return_hidden, first)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 from hypergraph.nn.conv.hnhn_conv import HNHNConv
+from hypergraph.nn.models.stack import ConvStack, layer_dims
 
 
-class HNHN(torch.nn.Module):
+class HNHN(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.hnhn_conv.HNHNConv` layers.
 
     Every conv runs node → hyperedge → node with ReLU between its two stages when
@@ -45,29 +45,13 @@ class HNHN(torch.nn.Module):
         beta: float = -1.5,
         nonlinear_inbetween: bool = True,
     ) -> None:
-        super().__init__()
-        if num_layers < 1:
-            raise ValueError(f"num_layers must be >= 1, got {num_layers}")
-        dims = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = torch.nn.ModuleList(
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [
             HNHNConv(a, b, hidden_channels=hidden_channels, alpha=alpha, beta=beta)
             for a, b in zip(dims[:-1], dims[1:])
-        )
-        self.norms = torch.nn.ModuleList(
-            torch.nn.BatchNorm1d(hidden_channels) if batch_norm else torch.nn.Identity()
-            for _ in range(num_layers - 1)
-        )
-        self.dropout = dropout
-        self.input_dropout = input_dropout
+        ]
+        super().__init__(convs, hidden_channels, dropout, input_dropout, batch_norm)
         self.nonlinear_inbetween = nonlinear_inbetween
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        for conv in self.convs:
-            conv.reset_parameters()
-        for norm in self.norms:
-            if hasattr(norm, "reset_parameters"):
-                norm.reset_parameters()
 
     def forward(
         self,
@@ -79,16 +63,6 @@ class HNHN(torch.nn.Module):
     ) -> Tensor | tuple[Tensor, Tensor]:
         """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``)."""
         act = F.relu if self.nonlinear_inbetween else None
-        x = F.dropout(x, self.input_dropout, self.training)
-        hidden = x
-        for conv, norm in zip(self.convs[:-1], self.norms):
-            x = conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, activation=act)
-            x = norm(F.relu(x))
-            hidden = x
-            x = F.dropout(x, self.dropout, self.training)
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, activation=act)
-        return (out, hidden) if return_hidden else out
-
-    def __repr__(self) -> str:
-        c = self.convs
-        return f"{self.__class__.__name__}({c[0].in_channels}, {c[-1].out_channels}, num_layers={len(c)})"
+        return super().forward(
+            x, hyperedge_index, hyperedge_weight, num_hyperedges, return_hidden, activation=act
+        )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from hypergraph.nn.conv.hypergcn_conv import HyperGCNConv
+from hypergraph.nn.models.stack import ConvStack, layer_dims
 
 
-class HyperGCN(torch.nn.Module):
+class HyperGCN(ConvStack):
     """A stack of :class:`~hypergraph.nn.conv.hypergcn_conv.HyperGCNConv` layers.
 
     Each hidden layer is conv → ReLU → (BatchNorm) → Dropout; the last layer is a plain conv
@@ -45,29 +44,13 @@ class HyperGCN(torch.nn.Module):
         fast: bool = True,
         seed: int = 0,
     ) -> None:
-        super().__init__()
-        if num_layers < 1:
-            raise ValueError(f"num_layers must be >= 1, got {num_layers}")
-        dims = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = torch.nn.ModuleList(
+        dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
+        convs = [
             HyperGCNConv(a, b, mediators=mediators, fast=fast, seed=seed + i)
             for i, (a, b) in enumerate(zip(dims[:-1], dims[1:]))
-        )
-        self.norms = torch.nn.ModuleList(
-            torch.nn.BatchNorm1d(hidden_channels) if batch_norm else torch.nn.Identity()
-            for _ in range(num_layers - 1)
-        )
-        self.dropout = dropout
-        self.input_dropout = input_dropout
+        ]
+        super().__init__(convs, hidden_channels, dropout, input_dropout, batch_norm)
         self.fast = fast
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        for conv in self.convs:
-            conv.reset_parameters()
-        for norm in self.norms:
-            if hasattr(norm, "reset_parameters"):
-                norm.reset_parameters()
 
     def forward(
         self,
@@ -79,17 +62,11 @@ class HyperGCN(torch.nn.Module):
     ) -> Tensor | tuple[Tensor, Tensor]:
         """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``)."""
         graph = None
-        if self.fast:  # one graph from the input features, shared by every layer
+        if self.fast:  # one graph from the input features (before input dropout), shared by every layer
             graph = self.convs[0].graph(x, hyperedge_index, hyperedge_weight, num_hyperedges)
-        x = F.dropout(x, self.input_dropout, self.training)
-        hidden = x
-        for conv, norm in zip(self.convs[:-1], self.norms):
-            x = conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, graph=graph)
-            x = norm(F.relu(x))
-            hidden = x
-            x = F.dropout(x, self.dropout, self.training)
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, graph=graph)
-        return (out, hidden) if return_hidden else out
+        return super().forward(
+            x, hyperedge_index, hyperedge_weight, num_hyperedges, return_hidden, graph=graph
+        )
 
     def __repr__(self) -> str:
         c = self.convs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
@@ -57,16 +57,22 @@ class ConvStack(torch.nn.Module):
         hyperedge_weight: Tensor | None = None,
         num_hyperedges: int | None = None,
         return_hidden: bool = False,
+        first_layer_kwargs: Mapping[str, Any] | None = None,
         **conv_kwargs: Any,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``)."""
+        """Logits ``[N, C]`` (and the last hidden embedding when ``return_hidden``).
+
+        ``conv_kwargs`` go to every conv; ``first_layer_kwargs`` to the first conv only (HCHA's
+        ``hyperedge_attr``, which later layers replace by the member mean)."""
         x = F.dropout(x, self.input_dropout, self.training)
         hidden = x
+        kwargs = {**conv_kwargs, **(first_layer_kwargs or {})}
         for conv, norm in zip(self.convs[:-1], self.norms):
-            x = norm(F.relu(conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, **conv_kwargs)))
+            x = norm(F.relu(conv(x, hyperedge_index, hyperedge_weight, num_hyperedges, **kwargs)))
             hidden = x
             x = F.dropout(x, self.dropout, self.training)
-        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, **conv_kwargs)
+            kwargs = conv_kwargs
+        out = self.convs[-1](x, hyperedge_index, hyperedge_weight, num_hyperedges, **kwargs)
         return (out, hidden) if return_hidden else out
 
     def __repr__(self) -> str:
