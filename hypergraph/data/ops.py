@@ -40,9 +40,15 @@ def _weight(hyperedge_weight: Tensor | None, num_hyperedges: int, like: Tensor, 
     return hyperedge_weight.to(dtype)
 
 
-def _inv(t: Tensor, power: float = 1.0) -> Tensor:
-    out = t.pow(-power)
-    return out.masked_fill(t == 0, 0.0)
+def inv_pow(t: Tensor, power: float = 1.0) -> Tensor:
+    r""":math:`t^{-p}` elementwise with :math:`0^{-p} := 0` (zero degrees give zero rows).
+
+    The gradient at a zero entry is 0, not NaN: ``t.pow(-p).masked_fill(t == 0, 0)`` back-propagates
+    :math:`0 \cdot \infty` there, which poisons every parameter upstream of a degree that can be 0
+    (a learned hyperedge weight of 0, an attention coefficient dropped by dropout).
+    """
+    zero = t == 0
+    return torch.where(zero, 0.0, torch.where(zero, 1.0, t).pow(-power))
 
 
 def node_degree(
@@ -254,12 +260,12 @@ def build_operator(
     w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, dtype)
     dv, de = _degrees(hyperedge_index, num_nodes, num_hyperedges, w, dtype, node_degree, hyperedge_degree)
     if kind == "hgnn":
-        dv_is = _inv(dv, 0.5)
-        p_val = dv_is[v] * w[e] * _inv(de)[e]
+        dv_is = inv_pow(dv, 0.5)
+        p_val = dv_is[v] * w[e] * inv_pow(de)[e]
         q_val = dv_is[v]
     else:
-        p_val = _inv(dv)[v] * w[e]
-        q_val = _inv(de)[e]
+        p_val = inv_pow(dv)[v] * w[e]
+        q_val = inv_pow(de)[e]
     P = _csr(v, e, p_val, (num_nodes, num_hyperedges))
     Q = _csr(e, v, q_val, (num_hyperedges, num_nodes))
     return PropagationOperator(P, Q, kind)
@@ -287,13 +293,13 @@ def propagate(
     w = _weight(hyperedge_weight, num_hyperedges, hyperedge_index, x.dtype)
     dv, de = _degrees(hyperedge_index, num_nodes, num_hyperedges, w, x.dtype, node_degree, hyperedge_degree)
     if kind == "hgnn":
-        dv_is = _inv(dv, 0.5)
+        dv_is = inv_pow(dv, 0.5)
         msg = x[v] * dv_is[v].unsqueeze(-1)
         he = scatter(msg, e, 0, dim_size=num_hyperedges, reduce="sum")
-        he = he * (w * _inv(de)).unsqueeze(-1)
+        he = he * (w * inv_pow(de)).unsqueeze(-1)
         out = scatter(he[e] * dv_is[v].unsqueeze(-1), v, 0, dim_size=num_nodes, reduce="sum")
     else:
         he = scatter(x[v], e, 0, dim_size=num_hyperedges, reduce="sum")
-        he = he * (w * _inv(de)).unsqueeze(-1)
-        out = scatter(he[e], v, 0, dim_size=num_nodes, reduce="sum") * _inv(dv).unsqueeze(-1)
+        he = he * (w * inv_pow(de)).unsqueeze(-1)
+        out = scatter(he[e], v, 0, dim_size=num_nodes, reduce="sum") * inv_pow(dv).unsqueeze(-1)
     return out

@@ -38,7 +38,7 @@ from torch import Tensor
 from torch_geometric.utils import scatter
 
 from hypergraph.data.hypergraph import Hypergraph
-from hypergraph.data.ops import hyperedge_degree, node_degree
+from hypergraph.data.ops import hyperedge_degree, inv_pow, node_degree
 from hypergraph.loader._utils import build_csr
 
 
@@ -274,7 +274,7 @@ class HGNNConvStep:
     def _node_scale(self, chunk: NodeChunk) -> Tensor:
         dv = chunk.node_degree()
         p = 0.5 if self.kind == "hgnn" else 1.0
-        return dv.pow(-p).masked_fill(dv == 0, 0.0)
+        return inv_pow(dv, p)
 
     def node_to_hyperedge(self, x: Tensor, chunk: NodeChunk) -> tuple[Tensor, Tensor]:
         v, e = chunk.hyperedge_index
@@ -285,7 +285,7 @@ class HGNNConvStep:
 
     def hyperedge_update(self, messages: Tensor, ctx: InferenceContext) -> Tensor:
         de = ctx.hyperedge_degree
-        scale = ctx.weight() * de.pow(-1.0).masked_fill(de == 0, 0.0)
+        scale = ctx.weight() * inv_pow(de)
         return messages * scale.to(messages.dtype).unsqueeze(-1)
 
     def hyperedge_to_node(self, x: Tensor, hyperedge_messages: Tensor, chunk: NodeChunk) -> Tensor:

@@ -92,3 +92,32 @@ def test_incidence_formats_agree():
 def test_unknown_operator():
     with pytest.raises(ValueError, match="unknown operator 'foo'"):
         build_operator("foo", HI, N, M)
+
+
+def test_inv_pow_is_zero_at_zero_with_a_zero_gradient():
+    """Regression: ``t.pow(-p).masked_fill(t == 0, 0)`` back-propagated 0 * inf = NaN at a zero
+    degree, which turned every parameter upstream of it NaN."""
+    from hypergraph.data.ops import inv_pow
+
+    t = torch.tensor([0.0, 4.0, 0.25, 0.0], dtype=torch.float64, requires_grad=True)
+    for p in (1.0, 0.5, -1.5):
+        out = inv_pow(t, p)
+        assert torch.equal(out.detach(), torch.tensor([0.0, 4.0**-p, 0.25**-p, 0.0], dtype=torch.float64))
+        (grad,) = torch.autograd.grad(out.sum(), t)
+        expect = torch.tensor([0.0, -p * 4.0 ** (-p - 1), -p * 0.25 ** (-p - 1), 0.0], dtype=torch.float64)
+        assert torch.allclose(grad, expect)
+
+
+def test_a_zero_weight_hyperedge_gives_finite_gradients():
+    """Node 4 lies only in hyperedge 1; at weight 0 its degree is 0 and its row is 0, and the
+    gradients of x and w are finite (they were NaN for every weight)."""
+    w = W.clone()
+    w[1] = 0.0
+    w.requires_grad_(True)
+    x = torch.randn(N, 3, requires_grad=True)
+    for kind in ("hgnn", "hgnnp"):
+        out = propagate(kind, x, HI, N, M, w)
+        assert torch.equal(out[4], torch.zeros(3)), kind
+        gx, gw = torch.autograd.grad(out.square().sum(), (x, w))
+        assert torch.isfinite(gx).all() and torch.isfinite(gw).all(), kind
+        assert gw.abs().sum() > 0, kind

@@ -73,3 +73,37 @@ def test_every_registered_model_is_exported_from_hypergraph_nn():
     for name in MODELS.names():
         cls = MODELS.get(name)
         assert getattr(nn_pkg, cls.__name__, None) is cls and cls.__name__ in nn_pkg.__all__, name
+
+
+def test_every_node_model_has_finite_gradients_at_zero_degrees():
+    """Regression: a zero degree (a node whose only hyperedge has weight 0, or a singleton whose
+    attention coefficient dropout removed) gave NaN gradients, through ``0 * inf`` in the
+    backward of the masked inverse degree, in HGNN, HGNN+, HCHA, HNHN, UniGCN and UniGCNII."""
+    import inspect
+
+    from hypergraph import MODELS
+
+    # node 5 isolated; node 4 only in hyperedge 3 = {4}, of weight 0; hyperedge 2 = {3} a singleton
+    hi = torch.tensor([[0, 1, 2, 2, 3, 0, 1, 4, 2], [0, 0, 0, 1, 2, 1, 4, 3, 4]])
+    checked = []
+    for name in MODELS.names():
+        cls = MODELS.get(name)
+        params = list(inspect.signature(cls).parameters)
+        if params[:4] != ["in_channels", "hidden_channels", "out_channels", "num_layers"]:
+            continue  # not a node model (the dual, pair and link-prediction models)
+        kwargs = {"attention_dropout": 0.9} if "attention_dropout" in params else {}
+        if name == "hcha":
+            kwargs.update(use_attention=True, heads=2)
+        for seed in range(3):
+            torch.manual_seed(seed)
+            model = cls(3, 8, 2, num_layers=2, **kwargs).train()
+            x = torch.randn(6, 3, requires_grad=True)
+            w = torch.tensor([1.0, 2.0, 0.5, 0.0, 1.0], requires_grad=True)
+            model(x, hi, w, 5).square().sum().backward()
+            grads = [p.grad for p in model.parameters() if p.grad is not None] + [x.grad]
+            grads += [w.grad] if w.grad is not None else []
+            assert all(torch.isfinite(g).all() for g in grads), (name, seed)
+        checked.append(name)
+    assert {"hgnn", "hgnnp", "hcha", "hnhn", "unigcn", "unigcnii", "edhnn", "allsettransformer"} <= set(
+        checked
+    )

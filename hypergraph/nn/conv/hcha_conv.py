@@ -8,11 +8,8 @@ from torch import Tensor
 from torch.nn import Parameter
 from torch_geometric.utils import scatter, softmax
 
+from hypergraph.data.ops import inv_pow
 from hypergraph.nn.conv._propagation import CachedPropagation
-
-
-def _inv(t: Tensor, power: float = 1.0) -> Tensor:
-    return t.pow(-power).masked_fill(t == 0, 0.0)
 
 
 class HCHAConv(torch.nn.Module):
@@ -190,11 +187,11 @@ class HCHAConv(torch.nn.Module):
             dv = scatter(w[e], v, 0, dim_size=N, reduce="sum").unsqueeze(-1).expand(N, H)
             de = torch.bincount(e, minlength=M).to(h.dtype).unsqueeze(-1).expand(M, H)
         if self.symdegnorm:
-            left = right = _inv(dv, 0.5)
+            left = right = inv_pow(dv, 0.5)
         else:
-            left, right = _inv(dv), torch.ones_like(dv)
+            left, right = inv_pow(dv), torch.ones_like(dv)
         msg = alpha * h[v] * right[v].unsqueeze(-1)
-        he = scatter(msg, e, 0, dim_size=M, reduce="sum") * (w.unsqueeze(-1) * _inv(de)).unsqueeze(-1)
+        he = scatter(msg, e, 0, dim_size=M, reduce="sum") * (w.unsqueeze(-1) * inv_pow(de)).unsqueeze(-1)
         out = scatter(alpha * he[e], v, 0, dim_size=N, reduce="sum") * left.unsqueeze(-1)
         return out.reshape(N, H * C) if self.concat else out.mean(dim=1)
 

@@ -8,12 +8,8 @@ import torch
 from torch import Tensor
 from torch_geometric.utils import scatter
 
+from hypergraph.data.ops import inv_pow
 from hypergraph.nn.conv._sparse import IncidenceCache, SparsePair
-
-
-def _pow0(t: Tensor, power: float) -> Tensor:
-    """``t ** power`` with ``0 ** power := 0`` (also for negative powers)."""
-    return t.pow(power).masked_fill(t == 0, 0.0)
 
 
 class HNHNConv(torch.nn.Module):
@@ -116,7 +112,7 @@ class HNHNConv(torch.nn.Module):
         targets), the denominator a scatter of ``coef[gather]`` onto ``index``."""
         num = mat @ (src * coef.unsqueeze(-1))
         den = scatter(coef[gather], index, 0, dim_size=num.size(0), reduce="sum")
-        return num * _pow0(den, -1.0).unsqueeze(-1)
+        return num * inv_pow(den).unsqueeze(-1)
 
     def node_to_edge(
         self,
@@ -136,7 +132,7 @@ class HNHNConv(torch.nn.Module):
         v, e = hyperedge_index[0], hyperedge_index[1]
         dv = scatter(w[e], v, 0, dim_size=x.size(0), reduce="sum")
         h = x @ self.lin_v2e.weight.t()
-        z = self._mean(h, _pow0(dv, self.alpha), inc.T, e, v)
+        z = self._mean(h, inv_pow(dv, -self.alpha), inc.T, e, v)
         return z if self.lin_v2e.bias is None else z + self.lin_v2e.bias
 
     def edge_to_node(
@@ -159,7 +155,7 @@ class HNHNConv(torch.nn.Module):
         v, e = hyperedge_index[0], hyperedge_index[1]
         size = torch.bincount(e, minlength=z.size(0)).to(z.dtype)
         h = z @ self.lin_e2v.weight.t()
-        out = self._mean(h, w * _pow0(size, self.beta), inc, v, e)
+        out = self._mean(h, w * inv_pow(size, -self.beta), inc, v, e)
         return out if self.lin_e2v.bias is None else out + self.lin_e2v.bias
 
     def forward(

@@ -8,11 +8,8 @@ from torch import Tensor
 from torch.nn import Parameter
 from torch_geometric.utils import scatter
 
+from hypergraph.data.ops import inv_pow
 from hypergraph.nn.conv._sparse import IncidenceCache, SparsePair, incidence
-
-
-def _inv(t: Tensor, power: float = 1.0) -> Tensor:
-    return t.pow(-power).masked_fill(t == 0, 0.0)
 
 
 def unignn_structure(
@@ -57,7 +54,7 @@ def hyperedge_mean(
     if inc is None:
         return scatter(x[v], e, 0, dim_size=num_hyperedges, reduce="mean")
     size = torch.bincount(e, minlength=num_hyperedges).to(x.dtype)
-    return (inc.T @ x) * _inv(size).view(-1, *([1] * (x.dim() - 1)))
+    return (inc.T @ x) * inv_pow(size).view(-1, *([1] * (x.dim() - 1)))
 
 
 def unigcn_propagate(
@@ -82,8 +79,8 @@ def unigcn_propagate(
     inc = incidence(hyperedge_index, N, M, x.dtype) if inc is None else inc
     dv = scatter(w[e], v, 0, dim_size=N, reduce="sum")
     de_bar = scatter(dv[v], e, 0, dim_size=M, reduce="mean")
-    he = hyperedge_mean(x, v, e, M, inc) * (w * _inv(de_bar, 0.5)).unsqueeze(-1)
-    return (inc @ he) * _inv(dv, 0.5).unsqueeze(-1)
+    he = hyperedge_mean(x, v, e, M, inc) * (w * inv_pow(de_bar, 0.5)).unsqueeze(-1)
+    return (inc @ he) * inv_pow(dv, 0.5).unsqueeze(-1)
 
 
 class UniGCNConv(torch.nn.Module):
