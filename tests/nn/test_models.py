@@ -107,3 +107,37 @@ def test_every_node_model_has_finite_gradients_at_zero_degrees():
     assert {"hgnn", "hgnnp", "hcha", "hnhn", "unigcn", "unigcnii", "edhnn", "allsettransformer"} <= set(
         checked
     )
+
+
+@pytest.mark.parametrize("name", ["unigcn", "unigat", "unigin", "unisage", "unigcnii", "hnhn"])
+def test_incidence_models_cache_one_matrix_for_all_layers(name, monkeypatch):
+    """``cached=True`` (which the runner passes for full-batch training) builds the incidence
+    matrix once for the whole stack and changes neither outputs nor gradients."""
+    import hypergraph.nn.conv._sparse as S
+    from hypergraph import MODELS
+
+    calls = []
+    real = S.incidence
+    monkeypatch.setattr(S, "incidence", lambda *a, **k: calls.append(1) or real(*a, **k))
+    cls = MODELS.get(name)
+    x = torch.randn(5, 4)
+    torch.manual_seed(0)
+    m = cls(4, 8, 3, num_layers=3, cached=True)
+    ref = cls(4, 8, 3, num_layers=3)
+    ref.load_state_dict(m.state_dict())
+    assert len({id(conv.incidence) for conv in m.convs}) == 1
+    for mode in (True, False):
+        outs = []
+        for model in (m, ref):
+            model.train(mode)
+            torch.manual_seed(1)
+            out = model(x, HI)
+            out.square().sum().backward()
+            outs.append((out.detach(), [p.grad.clone() for p in model.parameters() if p.grad is not None]))
+            model.zero_grad()
+        assert torch.equal(outs[0][0], outs[1][0])
+        assert all(torch.equal(a, b) for a, b in zip(outs[0][1], outs[1][1]))
+    calls.clear()
+    m(x, HI)
+    m(x, HI)
+    assert calls == []  # built in the first pass above, reused since

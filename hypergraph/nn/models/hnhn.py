@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from hypergraph.nn.conv.hnhn_conv import HNHNConv
-from hypergraph.nn.models.stack import ConvStack, layer_dims
+from hypergraph.nn.models.stack import ConvStack, layer_dims, share_incidence
 
 
 class HNHN(ConvStack):
@@ -30,6 +30,8 @@ class HNHN(ConvStack):
         alpha: node-degree exponent of the node → hyperedge stage.
         beta: hyperedge-size exponent of the hyperedge → node stage.
         nonlinear_inbetween: ReLU between the two stages of each conv.
+        cached: keep each hypergraph's incidence matrix, one for all layers (full-batch training
+            on a fixed structure; the runner sets it there).
     """
 
     def __init__(
@@ -44,12 +46,14 @@ class HNHN(ConvStack):
         alpha: float = -0.5,
         beta: float = -1.5,
         nonlinear_inbetween: bool = True,
+        cached: bool = False,
     ) -> None:
         dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
         convs = [
-            HNHNConv(a, b, hidden_channels=hidden_channels, alpha=alpha, beta=beta)
+            HNHNConv(a, b, hidden_channels=hidden_channels, alpha=alpha, beta=beta, cached=cached)
             for a, b in zip(dims[:-1], dims[1:])
         ]
+        share_incidence(convs)
         super().__init__(convs, hidden_channels, dropout, input_dropout, batch_norm)
         self.nonlinear_inbetween = nonlinear_inbetween
 

@@ -80,6 +80,13 @@ class ConvStack(torch.nn.Module):
         return f"{self.__class__.__name__}({c[0].in_channels}, {c[-1].out_channels}, num_layers={len(c)})"
 
 
+def share_incidence(convs: Sequence[torch.nn.Module]) -> None:
+    """Give every conv the first one's incidence cache: with ``cached=True`` the incidence matrix
+    of a hypergraph is built once per structure for the whole stack, not once per layer."""
+    for conv in convs[1:]:
+        conv.incidence = convs[0].incidence
+
+
 def layer_dims(in_channels: int, hidden_channels: int, out_channels: int, num_layers: int) -> list[int]:
     """``[in, hidden, ..., hidden, out]`` for ``num_layers`` layers (≥ 1)."""
     if num_layers < 1:

@@ -11,7 +11,7 @@ from hypergraph.nn.conv.unigcn_conv import UniGCNConv
 from hypergraph.nn.conv.unigcnii_conv import UniGCNIIConv
 from hypergraph.nn.conv.unigin_conv import UniGINConv
 from hypergraph.nn.conv.unisage_conv import UniSAGEConv
-from hypergraph.nn.models.stack import ConvStack, layer_dims
+from hypergraph.nn.models.stack import ConvStack, layer_dims, share_incidence
 
 
 class UniGCN(ConvStack):
@@ -24,6 +24,8 @@ class UniGCN(ConvStack):
         num_layers: number of conv layers (≥ 1).
         dropout: dropout after each hidden layer.
         input_dropout: dropout on the input features (the reference code uses 0.6 for both).
+        cached: keep each hypergraph's incidence matrix, one for all layers (full-batch training
+            on a fixed structure; the runner sets it there).
     """
 
     def __init__(
@@ -34,9 +36,11 @@ class UniGCN(ConvStack):
         num_layers: int = 2,
         dropout: float = 0.5,
         input_dropout: float = 0.0,
+        cached: bool = False,
     ) -> None:
         dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
-        convs = [UniGCNConv(a, b) for a, b in zip(dims[:-1], dims[1:])]
+        convs = [UniGCNConv(a, b, cached=cached) for a, b in zip(dims[:-1], dims[1:])]
+        share_incidence(convs)
         super().__init__(convs, hidden_channels, dropout, input_dropout)
 
 
@@ -57,6 +61,8 @@ class UniGAT(ConvStack):
         input_dropout: dropout on the input features.
         attention_dropout: dropout on the attention coefficients (0.6 in the reference code).
         negative_slope: LeakyReLU slope of the attention logits.
+        cached: keep each hypergraph's incidence matrix, one for all layers (full-batch training
+            on a fixed structure; the runner sets it there).
     """
 
     def __init__(
@@ -70,6 +76,7 @@ class UniGAT(ConvStack):
         input_dropout: float = 0.0,
         attention_dropout: float = 0.0,
         negative_slope: float = 0.2,
+        cached: bool = False,
     ) -> None:
         if heads < 1 or hidden_channels % heads != 0:
             raise ValueError(
@@ -78,11 +85,18 @@ class UniGAT(ConvStack):
         dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
         convs = [
             UniGATConv(
-                a, b // h, heads=h, concat=True, negative_slope=negative_slope, dropout=attention_dropout
+                a,
+                b // h,
+                heads=h,
+                concat=True,
+                negative_slope=negative_slope,
+                dropout=attention_dropout,
+                cached=cached,
             )
             for i, (a, b) in enumerate(zip(dims[:-1], dims[1:]))
             for h in [1 if i == num_layers - 1 else heads]
         ]
+        share_incidence(convs)
         super().__init__(convs, hidden_channels, dropout, input_dropout)
         self.heads = heads
 
@@ -99,6 +113,8 @@ class UniGIN(ConvStack):
         input_dropout: dropout on the input features.
         eps: initial :math:`\\varepsilon` of every layer.
         train_eps: learn :math:`\\varepsilon` (as the reference code does).
+        cached: keep each hypergraph's incidence matrix, one for all layers (full-batch training
+            on a fixed structure; the runner sets it there).
     """
 
     def __init__(
@@ -111,9 +127,13 @@ class UniGIN(ConvStack):
         input_dropout: float = 0.0,
         eps: float = 0.0,
         train_eps: bool = True,
+        cached: bool = False,
     ) -> None:
         dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
-        convs = [UniGINConv(a, b, eps=eps, train_eps=train_eps) for a, b in zip(dims[:-1], dims[1:])]
+        convs = [
+            UniGINConv(a, b, eps=eps, train_eps=train_eps, cached=cached) for a, b in zip(dims[:-1], dims[1:])
+        ]
+        share_incidence(convs)
         super().__init__(convs, hidden_channels, dropout, input_dropout)
 
 
@@ -129,6 +149,8 @@ class UniSAGE(ConvStack):
         input_dropout: dropout on the input features.
         aggr: ``"sum"`` (reference default) or ``"mean"`` over a node's hyperedges.
         concat: ``W(x_v ‖ AGG)`` (paper) or ``W(x_v + AGG)`` (reference code).
+        cached: keep each hypergraph's incidence matrix, one for all layers (full-batch training
+            on a fixed structure; the runner sets it there).
     """
 
     def __init__(
@@ -141,9 +163,13 @@ class UniSAGE(ConvStack):
         input_dropout: float = 0.0,
         aggr: str = "sum",
         concat: bool = True,
+        cached: bool = False,
     ) -> None:
         dims = layer_dims(in_channels, hidden_channels, out_channels, num_layers)
-        convs = [UniSAGEConv(a, b, aggr=aggr, concat=concat) for a, b in zip(dims[:-1], dims[1:])]
+        convs = [
+            UniSAGEConv(a, b, aggr=aggr, concat=concat, cached=cached) for a, b in zip(dims[:-1], dims[1:])
+        ]
+        share_incidence(convs)
         super().__init__(convs, hidden_channels, dropout, input_dropout)
 
 
@@ -167,6 +193,8 @@ class UniGCNII(torch.nn.Module):
         dropout: dropout on the input and before every conv and the output Linear.
         alpha: initial-residual strength.
         lamda: :math:`\\lambda` of the identity-mapping strength.
+        cached: keep each hypergraph's incidence matrix, one for all layers (full-batch training
+            on a fixed structure; the runner sets it there).
     """
 
     def __init__(
@@ -178,6 +206,7 @@ class UniGCNII(torch.nn.Module):
         dropout: float = 0.2,
         alpha: float = 0.1,
         lamda: float = 0.5,
+        cached: bool = False,
     ) -> None:
         super().__init__()
         if num_layers < 1:
@@ -187,8 +216,10 @@ class UniGCNII(torch.nn.Module):
         self.out_channels = out_channels
         self.lin_in = torch.nn.Linear(in_channels, hidden_channels)
         self.convs = torch.nn.ModuleList(
-            UniGCNIIConv(hidden_channels, alpha=alpha, lamda=lamda, layer=i + 1) for i in range(num_layers)
+            UniGCNIIConv(hidden_channels, alpha=alpha, lamda=lamda, layer=i + 1, cached=cached)
+            for i in range(num_layers)
         )
+        share_incidence(self.convs)
         self.lin_out = torch.nn.Linear(hidden_channels, out_channels)
         self.dropout = dropout
         self.alpha = alpha
