@@ -11,6 +11,7 @@ from hypergraph.data.ops import (
     node_degree,
     propagate,
 )
+from hypergraph.data.stats import hyperedge_homophily, neighbourhood_vote
 from hypergraph.data.validate import validate_hypergraph
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "PropagationOperator",
     "build_operator",
     "hyperedge_degree",
+    "hyperedge_homophily",
     "incidence_matrix",
     "incidence_scipy",
+    "neighbourhood_vote",
     "node_degree",
     "propagate",
     "validate_hypergraph",
