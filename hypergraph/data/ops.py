@@ -76,6 +76,24 @@ def _hyperedge_size(hyperedge_index: Tensor, num_hyperedges: int, dtype: torch.d
     return torch.bincount(hyperedge_index[1], minlength=num_hyperedges).to(dtype)
 
 
+def check_ids(hyperedge_index: Tensor, num_nodes: int, num_hyperedges: int) -> None:
+    """Raise a ``ValueError`` that names the id when ``hyperedge_index`` holds a node id outside
+    ``[0, num_nodes)`` or a hyperedge id outside ``[0, num_hyperedges)`` (instead of an index
+    error deep inside a gather)."""
+    if hyperedge_index.dim() != 2 or hyperedge_index.size(0) != 2:
+        raise ValueError(f"hyperedge_index must have shape [2, nnz], got {list(hyperedge_index.shape)}")
+    if not hyperedge_index.numel():
+        return
+    lo = hyperedge_index.amin(dim=1).tolist()
+    hi = hyperedge_index.amax(dim=1).tolist()
+    if lo[0] < 0 or lo[1] < 0:
+        raise ValueError(f"hyperedge_index holds a negative id ({min(lo)})")
+    if hi[0] >= num_nodes:
+        raise ValueError(f"hyperedge_index holds node id {hi[0]} but num_nodes is {num_nodes}")
+    if hi[1] >= num_hyperedges:
+        raise ValueError(f"hyperedge_index holds hyperedge id {hi[1]} but num_hyperedges is {num_hyperedges}")
+
+
 def _degrees(
     hyperedge_index: Tensor,
     num_nodes: int,
@@ -86,6 +104,7 @@ def _degrees(
     hyperedge_degree: Tensor | None,
 ) -> tuple[Tensor, Tensor]:
     """``(d_v, delta_e)``: computed from the incidences, or the given (e.g. full-graph) degrees."""
+    check_ids(hyperedge_index, num_nodes, num_hyperedges)
     if node_degree is None:
         dv = scatter(w[hyperedge_index[1]], hyperedge_index[0], 0, dim_size=num_nodes, reduce="sum")
     else:

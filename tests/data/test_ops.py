@@ -121,3 +121,18 @@ def test_a_zero_weight_hyperedge_gives_finite_gradients():
         gx, gw = torch.autograd.grad(out.square().sum(), (x, w))
         assert torch.isfinite(gx).all() and torch.isfinite(gw).all(), kind
         assert gw.abs().sum() > 0, kind
+
+
+@pytest.mark.parametrize("fn", ["build", "propagate"])
+def test_out_of_range_ids_are_named(fn):
+    x = torch.randn(N, 2)
+    call = {
+        "build": lambda hi, m: build_operator("hgnn", hi, N, m),
+        "propagate": lambda hi, m: propagate("hgnnp", x, hi, N, m),
+    }[fn]
+    with pytest.raises(ValueError, match="node id 6 but num_nodes is 6"):
+        call(torch.tensor([[0, 6], [0, 1]]), M)
+    with pytest.raises(ValueError, match="hyperedge id 5 but num_hyperedges is 5"):
+        call(torch.tensor([[0, 1], [0, 5]]), M)
+    with pytest.raises(ValueError, match="negative id"):
+        call(torch.tensor([[0, -1], [0, 1]]), M)

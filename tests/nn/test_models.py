@@ -141,3 +141,36 @@ def test_incidence_models_cache_one_matrix_for_all_layers(name, monkeypatch):
     m(x, HI)
     m(x, HI)
     assert calls == []  # built in the first pass above, reused since
+
+
+@pytest.mark.parametrize(
+    "hi, match",
+    [
+        ([[0, 1, 7], [0, 0, 1]], "node id 7|axis 0 index 7|out of range"),
+        ([[0, 1, 2], [0, 0, 5]], "hyperedge id 5|axis 1 index 5|out of range"),
+        ([[0, -1, 2], [0, 0, 1]], "negative"),
+    ],
+)
+def test_every_node_model_names_a_bad_id(hi, match):
+    """An id outside the hypergraph gives a ``ValueError`` about the ids, never an index error
+    from deep inside a gather (HGNN, HGNN+, HCHA and HyperGCN raised those)."""
+    import inspect
+
+    from hypergraph import MODELS
+
+    for name in MODELS.names():
+        cls = MODELS.get(name)
+        if list(inspect.signature(cls).parameters)[:4] != [
+            "in_channels",
+            "hidden_channels",
+            "out_channels",
+            "num_layers",
+        ]:
+            continue
+        kwargs = {"use_attention": True, "heads": 2} if name == "hcha" else {}
+        for extra in ({}, kwargs) if kwargs else ({},):
+            model = cls(3, 8, 2, num_layers=2, **extra)
+            if name == "mlp":
+                continue  # ignores the structure
+            with pytest.raises(ValueError, match=match):
+                model(torch.randn(4, 3), torch.tensor(hi), None, 2)

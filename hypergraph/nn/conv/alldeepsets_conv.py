@@ -129,6 +129,8 @@ def set_sizes(
     if hyperedge_index.dim() != 2 or hyperedge_index.size(0) != 2:
         raise ValueError(f"hyperedge_index must have shape [2, nnz], got {list(hyperedge_index.shape)}")
     nnz = hyperedge_index.size(1)
+    if nnz and int(hyperedge_index.min()) < 0:
+        raise ValueError(f"hyperedge_index holds a negative id ({int(hyperedge_index.min())})")
     node_max = int(hyperedge_index[0].max()) + 1 if nnz else 0
     edge_max = int(hyperedge_index[1].max()) + 1 if nnz else 0
     if flow == "node_to_hyperedge":

@@ -8,7 +8,7 @@ from torch import Tensor
 from torch.nn import Parameter
 from torch_geometric.utils import scatter, softmax
 
-from hypergraph.data.ops import inv_pow
+from hypergraph.data.ops import check_ids, inv_pow
 from hypergraph.nn.conv._propagation import CachedPropagation
 
 
@@ -157,6 +157,7 @@ class HCHAConv(torch.nn.Module):
         hyperedge_attr: Tensor | None,
     ) -> Tensor:
         N, M, H, C = x.size(0), num_hyperedges, self.heads, self.out_channels
+        check_ids(hyperedge_index, N, M)
         v, e = hyperedge_index[0], hyperedge_index[1]
         h = h.view(N, H, C)
         if hyperedge_attr is None:  # member mean of x, mapped: mean(x) Theta = mean(x Theta)

@@ -10,6 +10,7 @@ from torch.nn import Parameter
 from torch_geometric.utils import coalesce, scatter
 
 from hypergraph.data.hypergraph import same_stamp
+from hypergraph.data.ops import check_ids
 from hypergraph.nn.conv._sparse import SparsePair
 
 
@@ -39,6 +40,7 @@ def hypergcn_graph(
     (the reference takes the first of each in list order and can pick the same node twice).
     """
     N, M = signal.size(0), num_hyperedges
+    check_ids(hyperedge_index, N, M)
     device = signal.device
     v, e = hyperedge_index[0], hyperedge_index[1]
     r = torch.rand(signal.size(1), generator=generator, dtype=torch.float64).to(device)
