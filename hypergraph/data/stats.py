@@ -56,29 +56,34 @@ def hyperedge_homophily(hyperedge_index: Tensor, y: Tensor, num_hyperedges: int 
     return torch.where(size > 0, top / size.clamp_min(1), torch.nan)
 
 
-def neighbourhood_vote(hyperedge_index: Tensor, y: Tensor, num_hyperedges: int | None = None) -> Tensor:
+def neighbourhood_vote(
+    hyperedge_index: Tensor, y: Tensor, num_hyperedges: int | None = None, size_power: float = 0.0
+) -> Tensor:
     r"""Leave-one-out label vote of each node's hyperedges: node :math:`v` predicts
 
     .. math::
-        \hat y_v = \arg\max_c \sum_{e \ni v,\ |e| \ge 2}
+        \hat y_v = \arg\max_c \sum_{e \ni v,\ |e| \ge 2} |e|^{p}\,
             \frac{|\{u \in e \setminus \{v\} : y_u = c\}|}{|e| - 1},
 
     the class that the mean over its hyperedges of the *other* members' label distribution
     favours (ties: the smaller class id), or ``-1`` when every hyperedge of :math:`v` is a
     singleton or it has none.  Its accuracy is what one step of mean aggregation of the true
-    labels achieves, without features or parameters.  Computed as one sparse product
-    (``[N, C]`` dense output).
+    labels achieves, without features or parameters.  With ``size_power`` :math:`p < 0` small
+    hyperedges count more, as in HNHN's hyperedge → node stage (:math:`\beta = -1.5` there).
+    Computed as one sparse product (``[N, C]`` dense output).
 
     Args:
         hyperedge_index: incidences ``[2, nnz]`` (node ids, hyperedge ids).
         y: node labels ``[N]``.
         num_hyperedges: number of hyperedges (default: max id + 1).
+        size_power: exponent :math:`p` of the hyperedge-size weight (0: every hyperedge alike).
     """
     M, C = _sizes(hyperedge_index, y, num_hyperedges)
     N = y.numel()
     v, e = hyperedge_index[0], hyperedge_index[1]
     counts = _label_counts(hyperedge_index, y, M, C)
-    others = inv_pow(counts.sum(1) - 1)  # 1 / (|e| - 1); 0 for singletons
+    size = counts.sum(1)
+    others = inv_pow(size - 1) * torch.where(size > 0, size, 1.0).pow(size_power)  # |e|^p / (|e| - 1)
     A = _csr(v, e, others[e], (N, M))
     score = A @ counts  # sum_e (counts_e) / (|e| - 1), own label included
     own = torch.zeros(N, dtype=torch.float64, device=y.device).index_add_(0, v, others[e])

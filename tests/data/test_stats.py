@@ -20,7 +20,7 @@ def test_neighbourhood_vote_by_hand():
     assert neighbourhood_vote(HI, Y, 5).tolist() == [0, 0, 0, 1, -1, -1]
 
 
-def _vote_loop(hi, y, m):
+def _vote_loop(hi, y, m, p=0.0):
     members = [[] for _ in range(m)]
     for v, e in hi.t().tolist():
         members[e].append(v)
@@ -36,7 +36,7 @@ def _vote_loop(hi, y, m):
                     continue
                 any_ = True
                 for u in others:
-                    score[int(y[u])] += 1.0 / len(others)
+                    score[int(y[u])] += len(members[e]) ** p / len(others)
         out.append(max(range(c), key=lambda k: (score[k], -k)) if any_ else -1)
     return out
 
@@ -47,6 +47,7 @@ def test_neighbourhood_vote_equals_a_per_node_loop():
     hi = torch.stack([torch.randint(0, n, (nnz,), generator=g), torch.randint(0, m, (nnz,), generator=g)])
     y = torch.randint(0, 4, (n,), generator=g)
     assert neighbourhood_vote(hi, y, m).tolist() == _vote_loop(hi, y, m)
+    assert neighbourhood_vote(hi, y, m, size_power=-1.5).tolist() == _vote_loop(hi, y, m, -1.5)
 
 
 def test_a_heterophilous_hypergraph_votes_wrong():
