@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from hypergraph.data.ops import _csr, inv_pow
+from hypergraph.data.ops import _csr, check_ids, inv_pow
 
 
 def _label_counts(hyperedge_index: Tensor, y: Tensor, num_hyperedges: int, num_classes: int) -> Tensor:
@@ -35,6 +35,7 @@ def _sizes(hyperedge_index: Tensor, y: Tensor, num_hyperedges: int | None) -> tu
         )
     if num_hyperedges is None:
         num_hyperedges = int(hyperedge_index[1].max()) + 1 if hyperedge_index.numel() else 0
+    check_ids(hyperedge_index, y.numel(), num_hyperedges)  # negative or out-of-range hyperedge ids
     num_classes = int(y.max()) + 1 if y.numel() else 0
     return num_hyperedges, num_classes
 

@@ -12,6 +12,8 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch_geometric.utils import scatter
 
+from hypergraph.data.ops import check_ids
+
 FLOWS = ("node_to_hyperedge", "hyperedge_to_node")
 NORMS = ("ln", "bn", "none")
 
@@ -129,28 +131,26 @@ def set_sizes(
     if hyperedge_index.dim() != 2 or hyperedge_index.size(0) != 2:
         raise ValueError(f"hyperedge_index must have shape [2, nnz], got {list(hyperedge_index.shape)}")
     nnz = hyperedge_index.size(1)
-    if nnz and int(hyperedge_index.min()) < 0:
-        raise ValueError(f"hyperedge_index holds a negative id ({int(hyperedge_index.min())})")
-    node_max = int(hyperedge_index[0].max()) + 1 if nnz else 0
-    edge_max = int(hyperedge_index[1].max()) + 1 if nnz else 0
     if flow == "node_to_hyperedge":
         n = x.size(0)
         if num_nodes is not None and num_nodes != n:
             raise ValueError(f"num_nodes={num_nodes} but x has {n} rows (node features)")
         if num_hyperedges is None:
-            num_hyperedges = hyperedge_weight.numel() if hyperedge_weight is not None else edge_max
+            if hyperedge_weight is not None:
+                num_hyperedges = hyperedge_weight.numel()
+            else:
+                num_hyperedges = int(hyperedge_index[1].max()) + 1 if nnz else 0
         m = num_hyperedges
         src, dst, num_targets = hyperedge_index[0], hyperedge_index[1], m
     else:
         m = x.size(0)
         if num_hyperedges is not None and num_hyperedges != m:
             raise ValueError(f"num_hyperedges={num_hyperedges} but x has {m} rows (hyperedge features)")
-        n = node_max if num_nodes is None else num_nodes
+        if num_nodes is None:
+            num_nodes = int(hyperedge_index[0].max()) + 1 if nnz else 0
+        n = num_nodes
         src, dst, num_targets = hyperedge_index[1], hyperedge_index[0], n
-    if node_max > n:
-        raise ValueError(f"hyperedge_index holds node id {node_max - 1} but num_nodes is {n}")
-    if edge_max > m:
-        raise ValueError(f"hyperedge_index holds hyperedge id {edge_max - 1} but num_hyperedges is {m}")
+    check_ids(hyperedge_index, n, m)
     return src, dst, num_targets
 
 
