@@ -63,5 +63,9 @@ def test_bad_labels_are_refused():
         neighbourhood_vote(HI, torch.tensor([0, -1, 1, 1, 0, 1]))
     with pytest.raises(ValueError, match="node id 4 but y has 3"):
         hyperedge_homophily(HI, torch.tensor([0, 1, 1]))
+    with pytest.raises(ValueError, match="hyperedge id 3 but num_hyperedges is 3"):
+        hyperedge_homophily(HI, Y, num_hyperedges=3)
+    with pytest.raises(ValueError, match="negative id"):
+        neighbourhood_vote(torch.tensor([[0, 1], [0, -1]]), Y[:2], num_hyperedges=1)
     with pytest.raises(ValueError, match="integer label"):
         hyperedge_homophily(HI, Y.float())

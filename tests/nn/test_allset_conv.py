@@ -263,6 +263,8 @@ def test_sizes_and_bad_input(kind):
         conv(x[:3], HI)
     with pytest.raises(ValueError, match="hyperedge id"):
         conv(x, HI, num_hyperedges=3)
+    with pytest.raises(ValueError, match="negative id"):
+        conv(x, torch.cat([HI, torch.tensor([[0], [-1]])], 1), num_hyperedges=M)
     back = make(kind, "hyperedge_to_node")
     e = sources("hyperedge_to_node", N, M)
     assert back(e, HI).shape[0] == 5  # nodes up to the largest id: pass num_nodes for isolated
