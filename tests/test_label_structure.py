@@ -17,4 +17,5 @@ def test_label_structure_on_a_homophilous_sbm(capsys):
     # the majority-class rate, the homophily well above 1/C
     assert row["vote acc"] > row["majority class"] + 0.3 and 0.5 < row["homophily"] <= 1.0
     assert row["voting nodes"] > 0.5
+    assert row["vote acc clique"] > row["majority class"] + 0.3
     assert "| synthetic_hsbm |" in capsys.readouterr().out

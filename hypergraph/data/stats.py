@@ -58,7 +58,11 @@ def hyperedge_homophily(hyperedge_index: Tensor, y: Tensor, num_hyperedges: int 
 
 
 def neighbourhood_vote(
-    hyperedge_index: Tensor, y: Tensor, num_hyperedges: int | None = None, size_power: float = 0.0
+    hyperedge_index: Tensor,
+    y: Tensor,
+    num_hyperedges: int | None = None,
+    size_power: float = 0.0,
+    mean: bool = True,
 ) -> Tensor:
     r"""Leave-one-out label vote of each node's hyperedges: node :math:`v` predicts
 
@@ -71,22 +75,28 @@ def neighbourhood_vote(
     singleton or it has none.  Its accuracy is what one step of mean aggregation of the true
     labels achieves, without features or parameters.  With ``size_power`` :math:`p < 0` small
     hyperedges count more, as in HNHN's hyperedge → node stage (:math:`\beta = -1.5` there).
-    Computed as one sparse product (``[N, C]`` dense output).
+    With ``mean=False`` the division by :math:`|e| - 1` is dropped, so (at :math:`p = 0`) each
+    other member counts once per hyperedge it shares with :math:`v`: the vote of the weighted
+    clique expansion (pair weight = number of shared hyperedges, as
+    :func:`~hypergraph.data.transforms.clique_expansion` and the CE-GCN baseline use).
+    Computed as one sparse product (``[N, C]`` dense output), never the expansion itself.
 
     Args:
         hyperedge_index: incidences ``[2, nnz]`` (node ids, hyperedge ids).
         y: node labels ``[N]``.
         num_hyperedges: number of hyperedges (default: max id + 1).
         size_power: exponent :math:`p` of the hyperedge-size weight (0: every hyperedge alike).
+        mean: average over each hyperedge's other members (else sum: the clique-expansion vote).
     """
     M, C = _sizes(hyperedge_index, y, num_hyperedges)
     N = y.numel()
     v, e = hyperedge_index[0], hyperedge_index[1]
     counts = _label_counts(hyperedge_index, y, M, C)
     size = counts.sum(1)
-    others = inv_pow(size - 1) * torch.where(size > 0, size, 1.0).pow(size_power)  # |e|^p / (|e| - 1)
+    per_member = inv_pow(size - 1) if mean else (size > 1).to(size.dtype)  # 1 / (|e| - 1) or 1
+    others = per_member * torch.where(size > 0, size, 1.0).pow(size_power)
     A = _csr(v, e, others[e], (N, M))
-    score = A @ counts  # sum_e (counts_e) / (|e| - 1), own label included
+    score = A @ counts  # sum_e others_e * counts_e, own label included
     own = torch.zeros(N, dtype=torch.float64, device=y.device).index_add_(0, v, others[e])
     score[torch.arange(N, device=y.device), y] -= own  # remove v from its own hyperedges
     pred = score.argmax(1) if C else torch.zeros(N, dtype=torch.long)

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from hypergraph.data.stats import hyperedge_homophily, neighbourhood_vote
+from hypergraph.data.transforms import clique_expansion
 
 # node 5 isolated, node 4 only in a singleton, hyperedge 4 empty
 HI = torch.tensor([[0, 1, 2, 2, 3, 4, 1], [0, 0, 0, 1, 1, 2, 3]])
@@ -20,7 +21,7 @@ def test_neighbourhood_vote_by_hand():
     assert neighbourhood_vote(HI, Y, 5).tolist() == [0, 0, 0, 1, -1, -1]
 
 
-def _vote_loop(hi, y, m, p=0.0):
+def _vote_loop(hi, y, m, p=0.0, mean=True):
     members = [[] for _ in range(m)]
     for v, e in hi.t().tolist():
         members[e].append(v)
@@ -36,7 +37,7 @@ def _vote_loop(hi, y, m, p=0.0):
                     continue
                 any_ = True
                 for u in others:
-                    score[int(y[u])] += len(members[e]) ** p / len(others)
+                    score[int(y[u])] += len(members[e]) ** p / (len(others) if mean else 1)
         out.append(max(range(c), key=lambda k: (score[k], -k)) if any_ else -1)
     return out
 
@@ -48,6 +49,29 @@ def test_neighbourhood_vote_equals_a_per_node_loop():
     y = torch.randint(0, 4, (n,), generator=g)
     assert neighbourhood_vote(hi, y, m).tolist() == _vote_loop(hi, y, m)
     assert neighbourhood_vote(hi, y, m, size_power=-1.5).tolist() == _vote_loop(hi, y, m, -1.5)
+    assert neighbourhood_vote(hi, y, m, mean=False).tolist() == _vote_loop(hi, y, m, mean=False)
+    assert neighbourhood_vote(hi, y, m, 0.5, mean=False).tolist() == _vote_loop(hi, y, m, 0.5, False)
+
+
+def test_the_sum_vote_is_the_clique_expansion_vote():
+    """``mean=False``: each neighbour weighs the number of hyperedges it shares with the node, the
+    pair weight of the weighted clique expansion."""
+    g = torch.Generator().manual_seed(1)
+    n, m, nnz = 25, 12, 90
+    hi = torch.stack([torch.randint(0, n, (nnz,), generator=g), torch.randint(0, m, (nnz,), generator=g)])
+    hi = torch.unique(hi, dim=1)  # no repeated incidence: the expansion counts a pair once per hyperedge
+    y = torch.randint(0, 3, (n,), generator=g)
+    ei, ew = clique_expansion(hi, n, m)
+    score = torch.zeros(n, 3, dtype=torch.float64).index_put_((ei[1], y[ei[0]]), ew.double(), accumulate=True)
+    linked = torch.zeros(n, dtype=torch.bool).index_fill_(0, ei[1], True)
+    expected = torch.where(linked, score.argmax(1), -1)
+    assert torch.equal(neighbourhood_vote(hi, y, m, mean=False), expected)
+    # node 0 shares two pairs with node 1 (class 1) and one 4-set with three nodes of class 2: the
+    # mean vote weighs each hyperedge alike (class 1: 2 against 1), the sum each neighbour (2 against 3)
+    hi = torch.tensor([[0, 1, 0, 1, 0, 2, 3, 4], [0, 0, 1, 1, 2, 2, 2, 2]])
+    y = torch.tensor([0, 1, 2, 2, 2])
+    assert neighbourhood_vote(hi, y, 3)[0] == 1
+    assert neighbourhood_vote(hi, y, 3, mean=False)[0] == 2
 
 
 def test_a_heterophilous_hypergraph_votes_wrong():
