@@ -13,7 +13,9 @@ goes to ``--out`` atomically, with a header stating the search; its seeds are th
         --out configs/zoo/hgnn_cocitation_cora.yaml
 
 Overrides go before ``--space`` (which takes every argument up to the next option); space
-values are comma-separated and parsed as overrides are (``64`` is an int).
+values are comma-separated and parsed as overrides are (``64`` is an int).  Overrides of where and
+how the search runs (``dataset.root``, ``num_threads``, ``trainer.devices``, ...: ``RUN_LOCAL``) apply
+to the trials but are not written to ``--out``.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from hypergraph.config import ConfigError, load_config
+from hypergraph.config import RESUME_FREE, RESUME_FREE_TRAINER, ConfigError, load_config
 from hypergraph.data.utils import atomic_write
 from hypergraph.train import known_errors, run
 from hypergraph.train import parse_args as parse_runner_args
@@ -143,11 +145,28 @@ def sweep(
             "space": space, "seeds": list(seeds), "search": search}  # fmt: skip
 
 
+# overrides that say how and where the search ran, not what it chose: kept out of the written file
+RUN_LOCAL = (
+    *RESUME_FREE,
+    "dataset.root",
+    *(f"trainer.{k}" for k in RESUME_FREE_TRAINER if k != "max_epochs"),
+)
+
+
+def _run_local(override: str) -> bool:
+    return override.split("=", 1)[0].strip().lstrip("+~") in RUN_LOCAL
+
+
 def write_best(out: str | Path, config: str | None, overrides: Sequence[str], res: dict, cmd: str) -> None:
     """The best config with a header, atomically: the base file's own keys (interpolations such as
     ``${oc.env:...}`` kept) with the overrides and the chosen values set, not the task's resolved
     defaults, so the file stays as short as the one it came from (without a base file, the
-    resolved config).  It is checked by loading it as the runner would."""
+    resolved config).  Overrides of run-local keys (:data:`RUN_LOCAL`: ``dataset.root``,
+    ``num_threads``, ``run_dir``, the trainer's devices, ...) are not written, so a machine's data
+    path or thread count never lands in a shared config; the header lists them.  It is checked by
+    loading it as the runner would."""
+    local = [o for o in overrides if _run_local(o)]
+    overrides = [o for o in overrides if not _run_local(o)]
     changes = [*overrides, *_choice_overrides(res["best"])]
     cfg = load_config(config, changes)  # validates the result (unknown keys, bad values)
     if config is not None:
@@ -163,7 +182,8 @@ def write_best(out: str | Path, config: str | None, overrides: Sequence[str], re
         f"# Trials ({metric} mean ± std):",
         *(f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}" for p, m, s in res["trials"]),
         f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config or '(task defaults)'}"
-        + (f", overrides: {' '.join(overrides)}" if overrides else ""),
+        + (f", overrides: {' '.join(overrides)}" if overrides else "")
+        + (f"; run-local, not written: {' '.join(local)}" if local else ""),
     ]
     text = "\n".join(lines) + "\n" + OmegaConf.to_yaml(cfg)
     with atomic_write(out, "w") as f:

@@ -49,12 +49,18 @@ def test_selects_on_validation_never_test(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sweep_mod, "run", fake_run)
     out = tmp_path / "best.yaml"
-    argv = [*TINY, "--space", "model.hidden_channels=8,16,32", "--seeds", "3", "4", "--out", str(out)]
+    local = ["dataset.root=/abs/data", "num_threads=1", "trainer.devices=2"]
+    argv = [*TINY, *local, "--space", "model.hidden_channels=8,16,32", "--seeds", "3", "4", "--out", str(out)]
     assert main(argv) == 0
     assert calls == [(8, [3, 4]), (16, [3, 4]), (32, [3, 4])]
     cfg = load_config(str(out))
     assert cfg.model.hidden_channels == 16 and cfg.trainer.max_epochs == 2 and list(cfg.seeds) == [0]
+    # the run-local overrides ran the trials but stay out of the file (only its header names them);
+    # without a base file the file is the resolved config, so those keys hold their defaults
+    written = OmegaConf.load(out)
+    assert "root" not in written.dataset and written.num_threads is None and written.trainer.devices == 1
     text = out.read_text()
+    assert "run-local, not written: dataset.root=/abs/data num_threads=1 trainer.devices=2" in text
     assert "full grid" in text and "model.hidden_channels in {8, 16, 32}" in text
     assert "Best: model.hidden_channels=16 -> val_acc 0.7000" in text and "seeds [3, 4]" in text
     header = text.split("\ntask:")[0]
@@ -68,6 +74,7 @@ def test_real_sweep_on_synthetic_hsbm(tmp_path, capsys):
     argv = [
         f"config={REPO / 'configs' / 'default.yaml'}",
         *TINY,
+        "num_threads=1",  # run-local: not written
         "--space",
         "model.hidden_channels=4,8",
         "optim.lr=0.01,0.05",
