@@ -154,7 +154,7 @@ RUN_LOCAL = (
 
 
 def _run_local(override: str) -> bool:
-    return override.split("=", 1)[0].strip().lstrip("+~") in RUN_LOCAL
+    return override.split("=", 1)[0] in RUN_LOCAL
 
 
 def write_best(out: str | Path, config: str | None, overrides: Sequence[str], res: dict, cmd: str) -> None:
