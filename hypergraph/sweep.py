@@ -6,7 +6,14 @@ run by :func:`hypergraph.train.run` on ``--seeds`` (quietly, in a temporary run 
 score is the mean ``val_acc`` over the seeds (``--metric``: another ``val_*``); test metrics are
 never read.  Without ``--trials`` (or with at least the grid size) the whole grid runs, else
 ``--trials`` distinct points drawn with ``--search-seed``.  The best config (first among ties)
-goes to ``--out`` atomically, with a header stating the search; its seeds are the config's own::
+goes to ``--out`` atomically, with a header stating the search; its seeds are the config's own.
+
+Every trial runs the same seeds, hence the same splits, so the best trial is compared with the
+runner-up seed by seed (:func:`paired_margin`): the mean and standard error of the per-seed
+differences and a one-sided paired t-test at 5%.  "not separated" means the search has not shown
+the winner to be better than the runner-up on those seeds (common with 2 seeds: one degree of
+freedom); run more ``--seeds`` before trusting a small margin.  Both the printout and the header
+say which::
 
     python -m hypergraph.sweep config=configs/zoo/hgnn_cocitation_cora.yaml trainer.max_epochs=200 \\
         --space model.hidden_channels=64,256 optim.lr=0.01,0.001 --seeds 0 1 \\
@@ -42,7 +49,7 @@ from hypergraph.data.utils import atomic_write
 from hypergraph.train import known_errors, run
 from hypergraph.train import parse_args as parse_runner_args
 
-__all__ = ["grid_points", "main", "parse_space", "quiet", "sweep"]
+__all__ = ["grid_points", "main", "paired_margin", "parse_space", "quiet", "sweep"]
 
 
 def parse_space(items: Sequence[str]) -> dict[str, list[str]]:
@@ -97,6 +104,57 @@ def quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
+def paired_margin(best: Sequence[float], other: Sequence[float], level: float = 0.05) -> dict[str, Any]:
+    """The best trial against another, paired by seed (same seeds, same splits).
+
+    Returns ``diff`` (mean of ``best[s] - other[s]``), ``se`` (its standard error: the sample
+    standard deviation of the differences over ``sqrt(n)``), ``wins`` (seeds where ``best`` is
+    strictly higher), ``n``, ``t`` (``diff / se``; ``inf`` when every difference is the same
+    positive number), ``t_crit`` (the one-sided Student-t quantile at ``level`` with ``n - 1``
+    degrees of freedom) and ``separated`` (``t > t_crit``).  With one seed nothing can be
+    separated (``t`` and ``t_crit`` are NaN)."""
+    if len(best) != len(other) or not best:
+        raise ValueError(f"paired_margin needs two equal, non-empty lists, got {len(best)} and {len(other)}")
+    d = [float(a) - float(b) for a, b in zip(best, other)]
+    n = len(d)
+    diff = math.fsum(d) / n
+    wins = sum(x > 0 for x in d)
+    if n < 2:
+        return {"diff": diff, "se": math.nan, "wins": wins, "n": n, "t": math.nan,
+                "t_crit": math.nan, "separated": False}  # fmt: skip
+    from scipy.stats import t as student_t
+
+    se = math.sqrt(math.fsum((x - diff) ** 2 for x in d) / (n - 1) / n)
+    if se > 0:
+        t = diff / se
+    else:
+        t = math.inf if diff > 0 else (-math.inf if diff < 0 else 0.0)
+    t_crit = float(student_t.ppf(1.0 - level, n - 1))
+    return {"diff": diff, "se": se, "wins": wins, "n": n, "t": t, "t_crit": t_crit, "separated": t > t_crit}
+
+
+def _margin_line(res: dict[str, Any]) -> str | None:
+    """One line on the best trial against the runner-up (``None`` with a single trial)."""
+    m = res.get("margin")
+    if m is None:
+        return None
+    runner = " ".join(_choice_overrides(res["trials"][m["runner_up"]][0]))
+    se = "n/a" if math.isnan(m["se"]) else f"{m['se']:.4f}"
+    if m["n"] < 2:
+        verdict = "not separated: one seed cannot tell them apart"
+    elif m["separated"]:
+        verdict = f"separated (t = {m['t']:.2f} > {m['t_crit']:.2f}, one-sided paired t-test at 5%)"
+    else:
+        verdict = (
+            f"NOT separated (t = {m['t']:.2f} <= {m['t_crit']:.2f}, one-sided paired t-test at 5%):"
+            " the winner is not shown to be better (more seeds may separate them, or they are equal)"
+        )
+    return (
+        f"best - runner-up ({runner}), paired by seed: {m['diff']:+.4f} (se {se}), "
+        f"better on {m['wins']} of {m['n']} seeds; {verdict}"
+    )
+
+
 def _choice_overrides(point: dict[str, str]) -> list[str]:
     return [f"{k}={v}" for k, v in point.items()]
 
@@ -111,12 +169,15 @@ def sweep(
     metric: str = "val_acc",
     verbose: bool = True,
 ) -> dict[str, Any]:
-    """Run every trial; return ``{"best": point, "best_score", "trials": [(point, mean, std)], ...}``."""
+    """Run every trial; return ``{"best": point, "best_score", "trials": [(point, mean, std)],
+    "per_seed": [[value per seed] per trial], "margin": paired_margin of the best against the
+    runner-up (with ``runner_up``, its trial index; ``None`` with one trial), ...}``."""
     if not metric.startswith("val_"):
         raise ConfigError(f"--metric must be a validation metric (val_*), not {metric!r}")
     points = grid_points(space, trials, search_seed)
     seed_list = f"seeds=[{','.join(str(int(s)) for s in seeds)}]"
     results: list[tuple[dict[str, str], float, float]] = []
+    per_seed: list[list[float]] = []
     tmp = Path(tempfile.mkdtemp(prefix="hypergraph-sweep-"))
     try:
         for i, point in enumerate(points):
@@ -131,6 +192,7 @@ def sweep(
                 raise ConfigError(f"task {cfg.task!r} reports no {metric!r}, only {list(res['summary'])}")
             s = res["summary"][metric]
             results.append((point, float(s["mean"]), float(s["std"])))
+            per_seed.append([float(m[metric]) for m in res["per_seed"]])
             if verbose:
                 what = " ".join(_choice_overrides(point))
                 print(f"trial {i + 1}/{len(points)}  {what}  {metric} {s['mean']:.4f} ± {s['std']:.4f}"
@@ -141,8 +203,13 @@ def sweep(
     size, n = math.prod(len(v) for v in space.values()), len(results)
     search = "full grid" if n == size else f"random search (search seed {search_seed}), {n} of {size} points"
     point, mean, std = results[best]
-    return {"best": point, "best_score": mean, "best_std": std, "trials": results, "metric": metric,
-            "space": space, "seeds": list(seeds), "search": search}  # fmt: skip
+    margin = None
+    if n > 1:
+        runner_up = max((j for j in range(n) if j != best), key=lambda j: (results[j][1], -j))
+        margin = {**paired_margin(per_seed[best], per_seed[runner_up]), "runner_up": runner_up}
+    return {"best": point, "best_score": mean, "best_std": std, "trials": results, "per_seed": per_seed,
+            "margin": margin, "metric": metric, "space": space, "seeds": list(seeds),
+            "search": search}  # fmt: skip
 
 
 # overrides that say how and where the search ran, not what it chose: kept out of the written file
@@ -179,6 +246,7 @@ def write_best(out: str | Path, config: str | None, overrides: Sequence[str], re
         "# Space: " + "; ".join(f"{k} in {{{', '.join(v)}}}" for k, v in res["space"].items()),
         f"# Best: {' '.join(_choice_overrides(res['best']))}"
         f" -> {metric} {res['best_score']:.4f} ± {res['best_std']:.4f}",
+        *([f"# {line}"] if (line := _margin_line(res)) else []),
         f"# Trials ({metric} mean ± std):",
         *(f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}" for p, m, s in res["trials"]),
         f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config or '(task defaults)'}"
@@ -212,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         res = sweep(config_path, overrides, space, args.trials, args.seeds, args.search_seed, args.metric)
         best = " ".join(_choice_overrides(res["best"]))
         print(f"best: {best}  {res['metric']} {res['best_score']:.4f} ± {res['best_std']:.4f}")
+        if (line := _margin_line(res)) is not None:
+            print(line)
         if args.out:
             command = "python -m hypergraph.sweep " + " ".join(shlex.quote(a) for a in argv)
             write_best(args.out, config_path, overrides, res, command)

@@ -10,7 +10,7 @@ from omegaconf import OmegaConf
 
 import hypergraph.sweep as sweep_mod
 from hypergraph.config import ConfigError
-from hypergraph.sweep import grid_points, main, parse_space
+from hypergraph.sweep import grid_points, main, paired_margin, parse_space
 from hypergraph.train import load_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,17 +35,17 @@ def test_parse_space_and_grid():
 
 def test_selects_on_validation_never_test(tmp_path, monkeypatch):
     """Fake results: validation prefers width 16, test prefers width 8; 16 must win."""
-    fake = {8: (0.4, 0.99), 16: (0.7, 0.10), 32: (0.5, 0.50)}
+    fake = {8: ([0.4, 0.4], 0.99), 16: ([0.68, 0.72], 0.10), 32: ([0.52, 0.48], 0.50)}
     calls = []
 
     def fake_run(cfg):
         calls.append((int(cfg.model.hidden_channels), list(cfg.seeds)))
-        val, test = fake[int(cfg.model.hidden_channels)]
+        vals, test = fake[int(cfg.model.hidden_channels)]
         summary = {
-            "val_acc": {"mean": val, "std": 0.0, "n": 2},
+            "val_acc": {"mean": sum(vals) / 2, "std": 0.02, "n": 2},
             "test_acc": {"mean": test, "std": 0.0, "n": 2},
         }
-        return {"summary": summary}
+        return {"summary": summary, "per_seed": [{"val_acc": v, "test_acc": test} for v in vals]}
 
     monkeypatch.setattr(sweep_mod, "run", fake_run)
     out = tmp_path / "best.yaml"
@@ -65,8 +65,31 @@ def test_selects_on_validation_never_test(tmp_path, monkeypatch):
     assert "Best: model.hidden_channels=16 -> val_acc 0.7000" in text and "seeds [3, 4]" in text
     header = text.split("\ntask:")[0]
     assert "0.99" not in header and "test_acc" not in header
+    # a 0.2 margin on 2 seeds (differences 0.16 and 0.24: t = 5) is not separated at 1 degree of freedom
+    assert "best - runner-up (model.hidden_channels=32), paired by seed: +0.2000 (se 0.0400)" in header
+    assert "better on 2 of 2 seeds; NOT separated (t = 5.00 <= 6.31" in header
     with pytest.raises(ConfigError, match="validation metric"):
         sweep_mod.sweep(None, TINY, {"model.hidden_channels": ["8"]}, metric="test_acc")
+
+
+def test_paired_margin():
+    m = paired_margin([0.80, 0.82], [0.79, 0.80])  # differences 0.01, 0.02
+    assert m["diff"] == pytest.approx(0.015) and m["se"] == pytest.approx(0.005)
+    assert m["t"] == pytest.approx(3.0) and m["t_crit"] == pytest.approx(6.3138, abs=1e-4)
+    assert not m["separated"] and m["wins"] == 2 and m["n"] == 2
+    # five seeds, differences 0.010-0.020: t = 8.6 > 2.13
+    m = paired_margin([0.81, 0.82, 0.815, 0.812, 0.818], [0.80] * 5)
+    assert m["separated"] and m["t_crit"] == pytest.approx(2.1318, abs=1e-4)
+    # the winner loses on one seed of three: mean 0.01, differences 0.03, 0.03, -0.03
+    m = paired_margin([0.83, 0.83, 0.77], [0.80] * 3)
+    assert m["wins"] == 2 and not m["separated"]
+    assert paired_margin([0.9, 0.7], [0.8, 0.6])["t"] == float("inf")  # the same positive difference
+    assert paired_margin([0.9, 0.8], [0.8, 0.7])["separated"]  # the same up to rounding: t ~ 1e15
+    one = paired_margin([0.9], [0.1])
+    assert not one["separated"] and one["n"] == 1 and one["se"] != one["se"]  # NaN
+    assert not paired_margin([0.5, 0.6], [0.5, 0.6])["separated"]  # a tie
+    with pytest.raises(ValueError, match="equal"):
+        paired_margin([0.1, 0.2], [0.1])
 
 
 def test_real_sweep_on_synthetic_hsbm(tmp_path, capsys):
@@ -91,6 +114,11 @@ def test_real_sweep_on_synthetic_hsbm(tmp_path, capsys):
         f"model.hidden_channels={cfg.model.hidden_channels} " in best and f"optim.lr={cfg.optim.lr} " in best
     )
     assert "random search (search seed 0), 2 of 4 points" in out.read_text()
+    # the paired margin is the difference of the two trials' means (same seeds on both)
+    margin = [line for line in printed.splitlines() if line.startswith("best - runner-up")]
+    assert len(margin) == 1 and margin[0] in out.read_text()
+    diff = float(margin[0].split("paired by seed: ")[1].split()[0])
+    assert diff == pytest.approx(max(scores) - min(scores), abs=2e-4)
     written = OmegaConf.to_container(OmegaConf.load(out))
     base = OmegaConf.to_container(OmegaConf.load(REPO / "configs" / "default.yaml"))
     assert set(written) <= set(base) | {k.split(".")[0] for k in TINY}  # no resolved defaults added
