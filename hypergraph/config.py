@@ -4,6 +4,7 @@ resumed run keeps its config."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,22 @@ class ConfigError(ValueError):
 
 class RunError(RuntimeError):
     """A run produced no valid result (e.g. non-finite metrics)."""
+
+
+def parse_seeds(items: Sequence[str]) -> list[int]:
+    """Command-line seeds: ``["0..4", "7", "9,11"]`` → ``[0, 1, 2, 3, 4, 7, 9, 11]`` (ranges
+    inclusive; an empty range, a repeated seed or a non-integer is a :class:`ConfigError`)."""
+    seeds: list[int] = []
+    for item in items:
+        for part in filter(None, str(item).split(",")):
+            m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)", part.strip())
+            try:
+                seeds += list(range(int(m[1]), int(m[2]) + 1)) if m else [int(part)]
+            except ValueError:
+                raise ConfigError(f"seeds {item!r}: expected integers or ranges like 0..9") from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ConfigError(f"seeds {list(items)}: give distinct seeds, e.g. 0..9")
+    return seeds
 
 
 def read_config_file(path: str) -> DictConfig:

@@ -44,7 +44,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from hypergraph.config import RESUME_FREE, RESUME_FREE_TRAINER, ConfigError, load_config
+from hypergraph.config import RESUME_FREE, RESUME_FREE_TRAINER, ConfigError, load_config, parse_seeds
 from hypergraph.data.utils import atomic_write
 from hypergraph.train import known_errors, run
 from hypergraph.train import parse_args as parse_runner_args
@@ -264,7 +264,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("args", nargs="*", help="config=PATH and key=value overrides (before --space)")
     p.add_argument("--space", nargs="+", required=True, metavar="KEY=V1,V2", help="the choices to search")
     p.add_argument("--trials", type=int, default=None, help="random points to try (default: the whole grid)")
-    p.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds each trial runs (default 0)")
+    p.add_argument(
+        "--seeds", nargs="+", default=["0"], help="seeds each trial runs: 0 1, 0..4, 0,2 (default 0)"
+    )
     p.add_argument("--search-seed", type=int, default=0, help="seed of the random draw of grid points")
     p.add_argument("--metric", default="val_acc", help="validation metric to maximise (default val_acc)")
     p.add_argument("--out", default=None, help="where to write the best config (YAML)")
@@ -277,7 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config_path, overrides, _ = parse_runner_args(args.args)
         space = parse_space(args.space)
-        res = sweep(config_path, overrides, space, args.trials, args.seeds, args.search_seed, args.metric)
+        seeds = parse_seeds(args.seeds)
+        res = sweep(config_path, overrides, space, args.trials, seeds, args.search_seed, args.metric)
         best = " ".join(_choice_overrides(res["best"]))
         print(f"best: {best}  {res['metric']} {res['best_score']:.4f} ± {res['best_std']:.4f}")
         if (line := _margin_line(res)) is not None:

@@ -173,18 +173,14 @@ def find_config(model: str, dataset: str, prefer: str = "zoo") -> Path | None:
 
 
 def parse_seeds(items: Sequence[str]) -> list[int]:
-    """``["0..4", "7", "9,11"]`` → ``[0, 1, 2, 3, 4, 7, 9, 11]`` (ranges inclusive)."""
-    seeds: list[int] = []
-    for item in items:
-        for part in filter(None, item.split(",")):
-            m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)", part.strip())
-            try:
-                seeds += list(range(int(m[1]), int(m[2]) + 1)) if m else [int(part)]
-            except ValueError:
-                raise SystemExit(f"error: --seeds {item!r}: expected integers or ranges like 0..9") from None
-    if not seeds or len(set(seeds)) != len(seeds):
-        raise SystemExit(f"error: --seeds {items}: give distinct seeds, e.g. 0..9")
-    return seeds
+    """``["0..4", "7", "9,11"]`` → ``[0, 1, 2, 3, 4, 7, 9, 11]`` (:func:`hypergraph.config.parse_seeds`)."""
+    from hypergraph.config import ConfigError
+    from hypergraph.config import parse_seeds as parse
+
+    try:
+        return parse(items)
+    except ConfigError as err:
+        raise SystemExit(f"error: --{err}") from None
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:

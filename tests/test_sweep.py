@@ -50,7 +50,7 @@ def test_selects_on_validation_never_test(tmp_path, monkeypatch):
     monkeypatch.setattr(sweep_mod, "run", fake_run)
     out = tmp_path / "best.yaml"
     local = ["dataset.root=/abs/data", "num_threads=1", "trainer.devices=2"]
-    argv = [*TINY, *local, "--space", "model.hidden_channels=8,16,32", "--seeds", "3", "4", "--out", str(out)]
+    argv = [*TINY, *local, "--space", "model.hidden_channels=8,16,32", "--seeds", "3..4", "--out", str(out)]
     assert main(argv) == 0
     assert calls == [(8, [3, 4]), (16, [3, 4]), (32, [3, 4])]
     cfg = load_config(str(out))
@@ -70,6 +70,8 @@ def test_selects_on_validation_never_test(tmp_path, monkeypatch):
     assert "better on 2 of 2 seeds; NOT separated (t = 5.00 <= 6.31" in header
     with pytest.raises(ConfigError, match="validation metric"):
         sweep_mod.sweep(None, TINY, {"model.hidden_channels": ["8"]}, metric="test_acc")
+    assert main([*TINY, "--space", "model.hidden_channels=8", "--seeds", "1", "1"]) == 2  # a clear error
+    assert len(calls) == 3  # nothing ran
 
 
 def test_paired_margin():
