@@ -162,14 +162,28 @@ def _unknown_key_message(err: Exception, base: DictConfig) -> str:
     return f"unknown config key '{full_key}'{where}; valid keys: {valid}"
 
 
-def _config_diff(old: dict, new: dict, prefix: str = "") -> list[str]:
+# keys that say where and how a run ran, not what it computed: a sweep does not write them into
+# the config it chooses, and runs that differ only in them may be pooled (``hypergraph.summary``);
+# ``trainer.max_epochs`` is not one of them (it changes the result)
+RUN_LOCAL = (
+    *RESUME_FREE,
+    "dataset.root",
+    *(f"trainer.{k}" for k in RESUME_FREE_TRAINER if k != "max_epochs"),
+)
+# what a resumed run may change
+_RESUME_IGNORED = (*RESUME_FREE, *(f"trainer.{k}" for k in RESUME_FREE_TRAINER))
+
+
+def config_diff(old: dict, new: dict, ignore: Sequence[str] = _RESUME_IGNORED, prefix: str = "") -> list[str]:
+    """The dotted keys whose values differ between two config containers, as ``"key (old -> new)"``,
+    skipping the dotted keys in ``ignore`` (default: those a resumed run may change)."""
     keys = []
     for k in sorted(set(old) | set(new)):
-        if (not prefix and k in RESUME_FREE) or (prefix == "trainer." and k in RESUME_FREE_TRAINER):
+        if f"{prefix}{k}" in ignore:
             continue
         a, b = old.get(k, "<missing>"), new.get(k, "<missing>")
         if isinstance(a, dict) and isinstance(b, dict):
-            keys += _config_diff(a, b, f"{prefix}{k}.")
+            keys += config_diff(a, b, ignore, f"{prefix}{k}.")
         elif a != b:
             keys.append(f"{prefix}{k} ({a!r} -> {b!r})")
     return keys
@@ -182,7 +196,7 @@ def check_resume(cfg: DictConfig, run_dir: Path) -> None:
     if not stored.is_file():
         raise ConfigError(f"resume=true: {run_dir} holds no run (no config.yaml); nothing to resume")
     old = OmegaConf.to_container(OmegaConf.load(stored), resolve=False)
-    diff = _config_diff(old, OmegaConf.to_container(cfg, resolve=False))
+    diff = config_diff(old, OmegaConf.to_container(cfg, resolve=False))
     if diff:
         raise ConfigError(
             f"resume=true with a config that differs from the run in {run_dir}: {'; '.join(diff[:5])}"

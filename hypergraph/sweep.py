@@ -44,7 +44,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from hypergraph.config import RESUME_FREE, RESUME_FREE_TRAINER, ConfigError, load_config, parse_seeds
+from hypergraph.config import RUN_LOCAL, ConfigError, load_config, parse_seeds
 from hypergraph.data.utils import atomic_write
 from hypergraph.train import known_errors, run
 from hypergraph.train import parse_args as parse_runner_args
@@ -210,14 +210,6 @@ def sweep(
     return {"best": point, "best_score": mean, "best_std": std, "trials": results, "per_seed": per_seed,
             "margin": margin, "metric": metric, "space": space, "seeds": list(seeds),
             "search": search}  # fmt: skip
-
-
-# overrides that say how and where the search ran, not what it chose: kept out of the written file
-RUN_LOCAL = (
-    *RESUME_FREE,
-    "dataset.root",
-    *(f"trainer.{k}" for k in RESUME_FREE_TRAINER if k != "max_epochs"),
-)
 
 
 def _run_local(override: str) -> bool:

@@ -1,0 +1,132 @@
+"""Pool the seeds of one config run in several runner calls:
+``python -m hypergraph.summary RUN_DIR [RUN_DIR ...] [--seeds 0..9] [--metric test_acc] [--percent]``.
+
+A long benchmark row is often run in pieces (``"seeds=[0,1,2,3,4]"`` in one folder, ``[5..9]``
+in another, a stopped seed again in a third).  This reads every ``seed_*/metrics.json`` of the
+given run folders and prints, per metric, the per-seed values and their mean ± (population)
+standard deviation, as the runner's closing lines do::
+
+    test_acc 0.7953 ± 0.0080 (10 seeds)
+
+It refuses, with one line ``error: ...`` and exit status 2: a folder without a run
+(``config.yaml``); folders whose configs differ in anything but where and how they ran
+(:data:`hypergraph.config.RUN_LOCAL`: ``run_dir``, ``num_threads``, ``dataset.root``, the
+trainer's devices, ...; ``trainer.max_epochs`` counts) or their seeds; a seed found in two
+folders with different metrics (the same metrics twice are one seed, and it says so); and a
+seed asked for with ``--seeds`` that no folder has finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from hypergraph.config import RUN_LOCAL, ConfigError, config_diff, parse_seeds
+from hypergraph.train import summarize
+
+__all__ = ["collect_seeds", "main"]
+
+
+def _finished_seeds(run_dir: Path) -> dict[int, dict[str, float]]:
+    out = {}
+    for path in run_dir.glob("seed_*/metrics.json"):
+        try:
+            seed = int(path.parent.name.removeprefix("seed_"))
+        except ValueError:
+            continue
+        try:
+            out[seed] = {k: float(v) for k, v in json.loads(path.read_text()).items()}
+        except (ValueError, AttributeError, TypeError) as err:
+            raise ConfigError(f"{path} is not a metrics file ({err})") from None
+    return out
+
+
+def collect_seeds(run_dirs: Sequence[str | Path]) -> tuple[dict[int, dict[str, float]], list[str]]:
+    """The finished seeds of ``run_dirs`` (seed → metrics) and notes on what was merged.
+
+    Raises :class:`~hypergraph.config.ConfigError` when a folder holds no run, when the configs
+    differ outside :data:`~hypergraph.config.RUN_LOCAL` and ``seeds``, or when one seed has
+    different metrics in two folders."""
+    if not run_dirs:
+        raise ConfigError("give at least one run folder")
+    seeds: dict[int, dict[str, float]] = {}
+    where: dict[int, Path] = {}
+    notes: list[str] = []
+    first: tuple[Path, dict] | None = None
+    for d in map(Path, run_dirs):
+        stored = d / "config.yaml"
+        if not stored.is_file():
+            raise ConfigError(f"{d} holds no run (no config.yaml)")
+        cfg = OmegaConf.to_container(OmegaConf.load(stored), resolve=False)
+        if first is None:
+            first = (d, cfg)
+        else:
+            diff = config_diff(first[1], cfg, ignore=(*RUN_LOCAL, "seeds"))
+            if diff:
+                what = "; ".join(diff[:5])
+                raise ConfigError(
+                    f"{d} ran another config than {first[0]}: {what}; pool only runs of one config"
+                )
+        found = _finished_seeds(d)
+        for seed, metrics in sorted(found.items()):
+            if seed in seeds:
+                if seeds[seed] != metrics:
+                    raise ConfigError(
+                        f"seed {seed} has different metrics in {where[seed]} and {d}: which one counts?"
+                    )
+                notes.append(f"seed {seed} is in {where[seed]} and {d} with the same metrics: counted once")
+                continue
+            seeds[seed], where[seed] = metrics, d
+        notes.append(f"{d}: seeds {' '.join(map(str, sorted(found))) or '(none finished)'}")
+    return seeds, notes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m hypergraph.summary", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("run_dirs", nargs="+", help="run folders of one config (runner's run_dir=)")
+    p.add_argument(
+        "--seeds", nargs="+", default=None, help="only these seeds (0..9, 0 1 2); each must be finished"
+    )
+    p.add_argument("--metric", nargs="+", default=None, help="only these metrics (default: all)")
+    p.add_argument("--percent", action="store_true", help="print accuracies (*_acc) x100 with 2 decimals")
+    args = p.parse_args(sys.argv[1:] if argv is None else list(argv))
+    try:
+        seeds, notes = collect_seeds(args.run_dirs)
+        chosen = sorted(seeds) if args.seeds is None else parse_seeds(args.seeds)
+        missing = [s for s in chosen if s not in seeds]
+        if missing:
+            raise ConfigError(f"seed(s) {missing} not finished in any of the folders ({sorted(seeds)} are)")
+        if not chosen:
+            raise ConfigError("no finished seed in the folders")
+        per_seed = [seeds[s] for s in chosen]
+        summary = summarize(per_seed)
+        metrics = list(summary) if args.metric is None else args.metric
+        unknown = [m for m in metrics if m not in summary]
+        if unknown:
+            raise ConfigError(f"unknown metric(s) {unknown}; the runs report {list(summary)}")
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(note)
+    scale, fmt = (100.0, ".2f") if args.percent else (1.0, ".4f")
+    print("seeds " + " ".join(map(str, chosen)))
+    for m in metrics:
+        s = summary[m]
+        k = scale if m.endswith("_acc") else 1.0
+        f = fmt if m.endswith("_acc") else ".4f"
+        values = " ".join(f"{seeds[x][m] * k:{f}}" if m in seeds[x] else "-" for x in chosen)
+        n = int(s["n"])
+        seeds_n = f"{n} seed{'s' if n != 1 else ''}"
+        print(f"{m} {s['mean'] * k:{f}} ± {s['std'] * k:{f}} ({seeds_n}; per seed {values})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
