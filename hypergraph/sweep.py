@@ -12,8 +12,9 @@ Every trial runs the same seeds, hence the same splits, so the best trial is com
 runner-up seed by seed (:func:`paired_margin`): the mean and standard error of the per-seed
 differences and a one-sided paired t-test at 5%.  "not separated" means the search has not shown
 the winner to be better than the runner-up on those seeds (common with 2 seeds: one degree of
-freedom); run more ``--seeds`` before trusting a small margin.  Both the printout and the header
-say which::
+freedom); run more ``--seeds`` before trusting a small margin.  The test does not correct for
+the winner having been picked as the maximum of all trials, so with many trials even "separated"
+is optimistic.  Both the printout and the header say which::
 
     python -m hypergraph.sweep config=configs/zoo/hgnn_cocitation_cora.yaml trainer.max_epochs=200 \\
         --space model.hidden_channels=64,256 optim.lr=0.01,0.001 --seeds 0 1 \\
