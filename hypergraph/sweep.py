@@ -240,8 +240,12 @@ def write_best(out: str | Path, config: str | None, overrides: Sequence[str], re
         f"# Best: {' '.join(_choice_overrides(res['best']))}"
         f" -> {metric} {res['best_score']:.4f} ± {res['best_std']:.4f}",
         *([f"# {line}"] if (line := _margin_line(res)) else []),
-        f"# Trials ({metric} mean ± std):",
-        *(f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}" for p, m, s in res["trials"]),
+        f"# Trials ({metric} mean ± std; per seed, in the order of the seeds):",
+        *(
+            f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}"
+            + (f" ({' '.join(f'{v:.4f}' for v in vals)})" if vals else "")
+            for (p, m, s), vals in zip(res["trials"], res.get("per_seed") or [[]] * len(res["trials"]))
+        ),
         f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config or '(task defaults)'}"
         + (f", overrides: {' '.join(overrides)}" if overrides else "")
         + (f"; run-local, not written: {' '.join(local)}" if local else ""),

@@ -68,6 +68,7 @@ def test_selects_on_validation_never_test(tmp_path, monkeypatch):
     # a 0.2 margin on 2 seeds (differences 0.16 and 0.24: t = 5) is not separated at 1 degree of freedom
     assert "best - runner-up (model.hidden_channels=32), paired by seed: +0.2000 (se 0.0400)" in header
     assert "better on 2 of 2 seeds; NOT separated (t = 5.00 <= 6.31" in header
+    assert "model.hidden_channels=32: 0.5000 ± 0.0200 (0.5200 0.4800)" in header  # per-seed values kept
     with pytest.raises(ConfigError, match="validation metric"):
         sweep_mod.sweep(None, TINY, {"model.hidden_channels": ["8"]}, metric="test_acc")
     assert main([*TINY, "--space", "model.hidden_channels=8", "--seeds", "1", "1"]) == 2  # a clear error
