@@ -14,6 +14,12 @@ It refuses, with one line ``error: ...`` and exit status 2: a folder without a r
 trainer's devices, ...; ``trainer.max_epochs`` counts) or their seeds; a seed found in two
 folders with different metrics (the same metrics twice are one seed, and it says so); and a
 seed asked for with ``--seeds`` that no folder has finished.
+
+``--versus RUN_DIR ...`` pools a second group (another model or config on the same data) and
+compares the two **paired by seed**: a seed draws the same split in both only when the task, the
+dataset, the features, the preprocessing and the split agree, which is checked.  It prints the
+mean and the (population) standard deviation of the per-seed differences, the standard error
+and a two-sided paired t-test, e.g. ``test_acc A - B: -1.36 ± 1.39 ... p = 0.0117``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,10 @@ from omegaconf import OmegaConf
 from hypergraph.config import RUN_LOCAL, ConfigError, config_diff, parse_seeds
 from hypergraph.train import summarize
 
-__all__ = ["collect_seeds", "main"]
+# what fixes the split a seed draws (dataset.root aside): two groups are paired only if these agree
+SPLIT_KEYS = ("task", "dataset", "features", "preprocess", "split")
+
+__all__ = ["collect_seeds", "compare_paired", "main"]
 
 
 def _finished_seeds(run_dir: Path) -> dict[int, dict[str, float]]:
@@ -86,6 +95,41 @@ def collect_seeds(run_dirs: Sequence[str | Path]) -> tuple[dict[int, dict[str, f
     return seeds, notes
 
 
+def _config(run_dir: str | Path) -> dict:
+    stored = Path(run_dir) / "config.yaml"
+    if not stored.is_file():
+        raise ConfigError(f"{run_dir} holds no run (no config.yaml)")
+    return OmegaConf.to_container(OmegaConf.load(stored), resolve=False)
+
+
+def _split_part(cfg: dict) -> dict:
+    return {k: cfg.get(k) for k in SPLIT_KEYS}
+
+
+def compare_paired(
+    a: dict[int, dict[str, float]], b: dict[int, dict[str, float]], metric: str, seeds: Sequence[int]
+) -> dict[str, float]:
+    """Group ``a`` minus group ``b`` on ``metric`` over ``seeds`` (each finished in both): ``diff``
+    (mean), ``sd`` (population standard deviation of the differences), ``se`` (sample standard
+    deviation over ``sqrt(n)``), ``wins`` (seeds where ``a`` is higher), ``losses``, ``n``, ``t`` and
+    ``p`` (two-sided paired t-test; NaN with one seed or when every difference is the same)."""
+    import math
+
+    from scipy.stats import t as student_t
+
+    d = [a[s][metric] - b[s][metric] for s in seeds]
+    n = len(d)
+    if n == 0:
+        raise ConfigError("no seed is finished in both groups")
+    mean = math.fsum(d) / n
+    ss = math.fsum((x - mean) ** 2 for x in d)
+    se = math.sqrt(ss / (n - 1) / n) if n > 1 else math.nan
+    t = mean / se if n > 1 and se > 0 else math.nan
+    p = float(2.0 * student_t.sf(abs(t), n - 1)) if not math.isnan(t) else math.nan
+    return {"diff": mean, "sd": math.sqrt(ss / n), "se": se, "wins": sum(x > 0 for x in d),
+            "losses": sum(x < 0 for x in d), "n": n, "t": t, "p": p}  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m hypergraph.summary", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -95,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--metric", nargs="+", default=None, help="only these metrics (default: all)")
     p.add_argument("--percent", action="store_true", help="print accuracies (*_acc) x100 with 2 decimals")
+    p.add_argument("--versus", nargs="+", default=None, metavar="RUN_DIR",
+                   help="a second group of run folders, compared paired by seed")  # fmt: skip
     args = p.parse_args(sys.argv[1:] if argv is None else list(argv))
     try:
         seeds, notes = collect_seeds(args.run_dirs)
@@ -110,6 +156,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         unknown = [m for m in metrics if m not in summary]
         if unknown:
             raise ConfigError(f"unknown metric(s) {unknown}; the runs report {list(summary)}")
+        versus = None
+        if args.versus:
+            other, other_notes = collect_seeds(args.versus)
+            a_cfg, b_cfg = _config(args.run_dirs[0]), _config(args.versus[0])
+            diff = config_diff(_split_part(a_cfg), _split_part(b_cfg), ignore=("dataset.root",))
+            if diff:
+                raise ConfigError(
+                    f"the two groups do not draw the same split per seed ({'; '.join(diff[:5])}): "
+                    "a paired comparison needs the same task, dataset, features, preprocessing and split"
+                )
+            common = [x for x in chosen if x in other]
+            lost = [x for x in chosen if x not in other]
+            missing_m = [m for m in metrics if any(m not in other[x] or m not in seeds[x] for x in common)]
+            if missing_m:
+                raise ConfigError(f"metric(s) {missing_m} are not reported by every seed of both groups")
+            versus = (common, lost, other, other_notes)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -125,6 +187,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = int(s["n"])
         seeds_n = f"{n} seed{'s' if n != 1 else ''}"
         print(f"{m} {s['mean'] * k:{f}} ± {s['std'] * k:{f}} ({seeds_n}; per seed {values})")
+    if versus is not None:
+        common, lost, other, other_notes = versus
+        print(f"versus {' '.join(args.versus)}:")
+        for note in other_notes:
+            print(f"  {note}")
+        if lost:
+            print(f"  seeds {' '.join(map(str, lost))} are not finished there: compared on the others")
+        for m in metrics:
+            c = compare_paired(seeds, other, m, common)
+            k = scale if m.endswith("_acc") else 1.0
+            f = fmt if m.endswith("_acc") else ".4f"
+            se = "n/a" if c["se"] != c["se"] else f"{c['se'] * k:{f}}"
+            pv = "n/a" if c["p"] != c["p"] else f"{c['p']:.4f}"
+            print(
+                f"{m} A - B: {c['diff'] * k:+{f}} ± {c['sd'] * k:{f}} (paired over {c['n']} seeds; se {se}; "
+                f"A higher on {c['wins']}, lower on {c['losses']}; two-sided paired t-test p = {pv})"
+            )
     return 0
 
 

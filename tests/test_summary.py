@@ -21,8 +21,15 @@ FAST = [
 
 
 def _fake_run(d: Path, seeds: dict[int, float], **changes) -> Path:
-    cfg = {"task": "node_classification", "seeds": sorted(seeds), "run_dir": str(d), "num_threads": 1,
-           "dataset": {"name": "x", "root": "/a"}, "trainer": {"max_epochs": 200, "devices": 1}}  # fmt: skip
+    cfg = {
+        "task": "node_classification",
+        "seeds": sorted(seeds),
+        "run_dir": str(d),
+        "num_threads": 1,
+        "dataset": {"name": "x", "root": "/a"},
+        "split": {"kind": "random", "train": 0.5},
+        "trainer": {"max_epochs": 200, "devices": 1},
+    }
     conf = OmegaConf.create(cfg)
     for key, value in changes.items():  # dataset__root -> dataset.root
         OmegaConf.update(conf, key.replace("__", "."), value)
@@ -91,3 +98,27 @@ def test_split_runner_calls_equal_one_call(tmp_path, capsys):
     assert main([str(tmp_path / "part1"), str(tmp_path / "part0"), "--metric", "test_acc"]) == 0
     pooled = [line for line in capsys.readouterr().out.splitlines() if line.startswith("test_acc ")]
     assert len(whole) == 1 and pooled[0].startswith(whole[0].removesuffix("(2 seeds)"))
+
+
+def test_versus_pairs_two_models_by_seed(tmp_path, capsys):
+    from scipy.stats import ttest_rel
+
+    a = _fake_run(tmp_path / "a", {0: 0.60, 1: 0.62, 2: 0.64}, model__name="edhnn")
+    b = _fake_run(tmp_path / "b", {0: 0.58, 1: 0.63, 2: 0.60}, model__name="hgnn", dataset__root="/elsewhere")
+    assert main([str(a), "--versus", str(b), "--metric", "test_acc", "--percent"]) == 0
+    out = capsys.readouterr().out
+    # differences 2, -1, 4 points: mean 1.67, population sd 2.05, se 1.45; p as scipy's paired test
+    p = ttest_rel([0.60, 0.62, 0.64], [0.58, 0.63, 0.60]).pvalue
+    line = "test_acc A - B: +1.67 ± 2.05 (paired over 3 seeds; se 1.45; A higher on 2, lower on 1; "
+    assert line + f"two-sided paired t-test p = {p:.4f})" in out
+    c = _fake_run(tmp_path / "c", {0: 0.5, 1: 0.5})  # seed 2 missing: compared on 0 and 1
+    assert main([str(a), "--versus", str(c), "--metric", "test_acc"]) == 0
+    out = capsys.readouterr().out
+    assert "seeds 2 are not finished there" in out and "paired over 2 seeds" in out
+
+
+def test_versus_refuses_groups_with_other_splits(tmp_path, capsys):
+    a = _fake_run(tmp_path / "a", {0: 0.60, 1: 0.62})
+    b = _fake_run(tmp_path / "b", {0: 0.58, 1: 0.63}, split__train=0.6)
+    assert main([str(a), "--versus", str(b)]) == 2
+    assert "do not draw the same split per seed (split.train (0.5 -> 0.6))" in capsys.readouterr().err
