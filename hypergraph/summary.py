@@ -19,7 +19,8 @@ seed asked for with ``--seeds`` that no folder has finished.
 compares the two **paired by seed**: a seed draws the same split in both only when the task, the
 dataset, the features, the preprocessing and the split agree, which is checked.  It prints the
 mean and the (population) standard deviation of the per-seed differences, the standard error
-and a two-sided paired t-test, e.g. ``test_acc A - B: -1.36 ± 1.39 ... p = 0.0117``.
+and a two-sided paired t-test, as ``test_acc A - B: MEAN ± SD (paired over N seeds; se SE; A higher
+on K, lower on L; two-sided paired t-test p = P)``.
 """
 
 from __future__ import annotations
