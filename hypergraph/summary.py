@@ -201,8 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f = fmt if m.endswith("_acc") else ".4f"
             se = "n/a" if c["se"] != c["se"] else f"{c['se'] * k:{f}}"
             pv = "n/a" if c["p"] != c["p"] else f"{c['p']:.4f}"
+            over = f"{c['n']} seed{'s' if c['n'] != 1 else ''}"
             print(
-                f"{m} A - B: {c['diff'] * k:+{f}} ± {c['sd'] * k:{f}} (paired over {c['n']} seeds; se {se}; "
+                f"{m} A - B: {c['diff'] * k:+{f}} ± {c['sd'] * k:{f}} (paired over {over}; se {se}; "
                 f"A higher on {c['wins']}, lower on {c['losses']}; two-sided paired t-test p = {pv})"
             )
     return 0
