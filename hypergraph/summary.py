@@ -113,7 +113,8 @@ def compare_paired(
     """Group ``a`` minus group ``b`` on ``metric`` over ``seeds`` (each finished in both): ``diff``
     (mean), ``sd`` (population standard deviation of the differences), ``se`` (sample standard
     deviation over ``sqrt(n)``), ``wins`` (seeds where ``a`` is higher), ``losses``, ``n``, ``t`` and
-    ``p`` (two-sided paired t-test; NaN with one seed or when every difference is the same)."""
+    ``p`` (two-sided paired t-test; NaN with one seed; when every difference is the same, ``t`` is
+    infinite and ``p`` 0, or ``t`` 0 and ``p`` 1 if they are all 0)."""
     import math
 
     from scipy.stats import t as student_t
@@ -125,8 +126,13 @@ def compare_paired(
     mean = math.fsum(d) / n
     ss = math.fsum((x - mean) ** 2 for x in d)
     se = math.sqrt(ss / (n - 1) / n) if n > 1 else math.nan
-    t = mean / se if n > 1 and se > 0 else math.nan
-    p = float(2.0 * student_t.sf(abs(t), n - 1)) if not math.isnan(t) else math.nan
+    if n < 2:
+        t = p = math.nan
+    elif se > 0:
+        t = mean / se
+        p = float(2.0 * student_t.sf(abs(t), n - 1))
+    else:  # every difference the same: t is infinite (p = 0), or 0 when they are all 0 (p = 1)
+        t, p = (math.copysign(math.inf, mean), 0.0) if mean != 0 else (0.0, 1.0)
     return {"diff": mean, "sd": math.sqrt(ss / n), "se": se, "wins": sum(x > 0 for x in d),
             "losses": sum(x < 0 for x in d), "n": n, "t": t, "p": p}  # fmt: skip
 

@@ -62,6 +62,11 @@ def test_main_writes_md_csv_png(tmp_path, capsys):
         assert cfg.preprocess.self_loops == "missing" and cfg.split.kind == "random"
     printed = capsys.readouterr().out
     assert "| synthetic_hsbm | hgnn |" in printed and "(2 seeds)" in printed
+    # the MLP row against HGNN's, paired by seed: the mean difference is the difference of means
+    hgnn, mlp = rows
+    assert hgnn["vs_hgnn_diff"] == "nan" and "vs HGNN, paired (p)" in printed
+    assert float(mlp["vs_hgnn_diff"]) == pytest.approx(float(mlp["mean"]) - float(hgnn["mean"]), abs=0.011)
+    assert f"| {float(mlp['vs_hgnn_diff']):+.2f}" in printed
     assert (out / "results.png").read_bytes()[:4] == b"\x89PNG"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from hypergraph.summary import collect_seeds, main
+from hypergraph.summary import collect_seeds, compare_paired, main
 from hypergraph.train import main as train_main
 
 FAST = [
@@ -115,6 +115,12 @@ def test_versus_pairs_two_models_by_seed(tmp_path, capsys):
     assert main([str(a), "--versus", str(c), "--metric", "test_acc"]) == 0
     out = capsys.readouterr().out
     assert "seeds 2 are not finished there" in out and "paired over 2 seeds" in out
+    same = compare_paired({0: {"a": 0.6}, 1: {"a": 0.7}}, {0: {"a": 0.5}, 1: {"a": 0.6}}, "a", [0, 1])
+    assert same["p"] < 1e-6 and same["t"] > 1e6  # the same difference twice, up to rounding
+    tie = compare_paired({0: {"a": 0.6}, 1: {"a": 0.7}}, {0: {"a": 0.6}, 1: {"a": 0.7}}, "a", [0, 1])
+    assert tie["p"] == 1.0 and tie["t"] == 0.0 and tie["diff"] == 0.0
+    one = compare_paired({0: {"a": 0.6}}, {0: {"a": 0.5}}, "a", [0])
+    assert one["p"] != one["p"] and one["n"] == 1  # NaN: one seed tests nothing
 
 
 def test_versus_refuses_groups_with_other_splits(tmp_path, capsys):
