@@ -64,6 +64,10 @@ def collect_seeds(run_dirs: Sequence[str | Path]) -> tuple[dict[int, dict[str, f
     different metrics in two folders."""
     if not run_dirs:
         raise ConfigError("give at least one run folder")
+    resolved = [Path(d).resolve() for d in run_dirs]
+    twice = sorted({str(d) for d in run_dirs if resolved.count(Path(d).resolve()) > 1})
+    if twice:
+        raise ConfigError(f"run folder(s) {twice} given twice")
     seeds: dict[int, dict[str, float]] = {}
     where: dict[int, Path] = {}
     notes: list[str] = []

@@ -70,6 +70,7 @@ def test_pools_runs_of_one_config(tmp_path, capsys):
         (lambda d: _fake_run(d, {2: 0.7}), ["--seeds", "0..3"], r"seed\(s\) \[3\] not finished"),
         (lambda d: _fake_run(d, {2: 0.7}), ["--metric", "test_f1"], "unknown metric"),
         (lambda d: d.mkdir(), [], "holds no run"),
+        (lambda d: _fake_run(d, {2: 0.7}), ["--versus", "x"], "holds no run"),
     ],
 )
 def test_refuses_what_cannot_be_pooled(tmp_path, capsys, make_b, args, match):
@@ -78,6 +79,12 @@ def test_refuses_what_cannot_be_pooled(tmp_path, capsys, make_b, args, match):
     assert main([str(a), str(tmp_path / "b"), *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and re.search(match, err), err
+
+
+def test_a_folder_given_twice_is_refused(tmp_path, capsys):
+    a = _fake_run(tmp_path / "a", {0: 0.60})
+    assert main([str(a), str(tmp_path / "." / "a")]) == 2
+    assert "given twice" in capsys.readouterr().err
 
 
 def test_same_seed_twice_with_the_same_metrics_counts_once(tmp_path, capsys):
