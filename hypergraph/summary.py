@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +40,7 @@ from hypergraph.train import summarize
 # what fixes the split a seed draws (dataset.root aside): two groups are paired only if these agree
 SPLIT_KEYS = ("task", "dataset", "features", "preprocess", "split")
 
-__all__ = ["collect_seeds", "compare_paired", "main"]
+__all__ = ["collect_seeds", "compare_paired", "main", "paired_t"]
 
 
 def _finished_seeds(run_dir: Path) -> dict[int, dict[str, float]]:
@@ -54,6 +55,13 @@ def _finished_seeds(run_dir: Path) -> dict[int, dict[str, float]]:
         except (ValueError, AttributeError, TypeError) as err:
             raise ConfigError(f"{path} is not a metrics file ({err})") from None
     return out
+
+
+def _config(run_dir: str | Path) -> dict:
+    stored = Path(run_dir) / "config.yaml"
+    if not stored.is_file():
+        raise ConfigError(f"{run_dir} holds no run (no config.yaml)")
+    return OmegaConf.to_container(OmegaConf.load(stored), resolve=False)
 
 
 def collect_seeds(run_dirs: Sequence[str | Path]) -> tuple[dict[int, dict[str, float]], list[str]]:
@@ -73,10 +81,7 @@ def collect_seeds(run_dirs: Sequence[str | Path]) -> tuple[dict[int, dict[str, f
     notes: list[str] = []
     first: tuple[Path, dict] | None = None
     for d in map(Path, run_dirs):
-        stored = d / "config.yaml"
-        if not stored.is_file():
-            raise ConfigError(f"{d} holds no run (no config.yaml)")
-        cfg = OmegaConf.to_container(OmegaConf.load(stored), resolve=False)
+        cfg = _config(d)
         if first is None:
             first = (d, cfg)
         else:
@@ -100,45 +105,45 @@ def collect_seeds(run_dirs: Sequence[str | Path]) -> tuple[dict[int, dict[str, f
     return seeds, notes
 
 
-def _config(run_dir: str | Path) -> dict:
-    stored = Path(run_dir) / "config.yaml"
-    if not stored.is_file():
-        raise ConfigError(f"{run_dir} holds no run (no config.yaml)")
-    return OmegaConf.to_container(OmegaConf.load(stored), resolve=False)
-
-
 def _split_part(cfg: dict) -> dict:
     return {k: cfg.get(k) for k in SPLIT_KEYS}
+
+
+def paired_t(a: Sequence[float], b: Sequence[float]) -> dict[str, float]:
+    """``a`` minus ``b``, paired by position (the same seed): ``diff`` (mean), ``sd`` (population
+    standard deviation of the differences), ``se`` (sample standard deviation over ``sqrt(n)``),
+    ``wins`` (positions where ``a`` is higher), ``losses``, ``n``, ``t``, ``df`` and ``p``
+    (two-sided paired t-test).  With one pair ``se``, ``t`` and ``p`` are NaN; when every
+    difference is the same, ``t`` is infinite and ``p`` 0, or ``t`` 0 and ``p`` 1 if they are all 0."""
+    from scipy.stats import t as student_t
+
+    if len(a) != len(b) or not a:
+        raise ValueError(f"a paired test needs two equal, non-empty lists, got {len(a)} and {len(b)}")
+    d = [float(x) - float(y) for x, y in zip(a, b)]
+    n = len(d)
+    mean = math.fsum(d) / n
+    ss = math.fsum((x - mean) ** 2 for x in d)
+    if n < 2:
+        se = t = p = math.nan
+    else:
+        se = math.sqrt(ss / (n - 1) / n)
+        if se > 0:
+            t = mean / se
+            p = float(2.0 * student_t.sf(abs(t), n - 1))
+        else:  # every difference the same
+            t, p = (math.copysign(math.inf, mean), 0.0) if mean != 0 else (0.0, 1.0)
+    return {"diff": mean, "sd": math.sqrt(ss / n), "se": se, "wins": sum(x > 0 for x in d),
+            "losses": sum(x < 0 for x in d), "n": n, "t": t, "df": n - 1, "p": p}  # fmt: skip
 
 
 def compare_paired(
     a: dict[int, dict[str, float]], b: dict[int, dict[str, float]], metric: str, seeds: Sequence[int]
 ) -> dict[str, float]:
-    """Group ``a`` minus group ``b`` on ``metric`` over ``seeds`` (each finished in both): ``diff``
-    (mean), ``sd`` (population standard deviation of the differences), ``se`` (sample standard
-    deviation over ``sqrt(n)``), ``wins`` (seeds where ``a`` is higher), ``losses``, ``n``, ``t`` and
-    ``p`` (two-sided paired t-test; NaN with one seed; when every difference is the same, ``t`` is
-    infinite and ``p`` 0, or ``t`` 0 and ``p`` 1 if they are all 0)."""
-    import math
-
-    from scipy.stats import t as student_t
-
-    d = [a[s][metric] - b[s][metric] for s in seeds]
-    n = len(d)
-    if n == 0:
+    """Group ``a`` minus group ``b`` on ``metric`` over ``seeds`` (each finished in both), as
+    :func:`paired_t` gives it."""
+    if not seeds:
         raise ConfigError("no seed is finished in both groups")
-    mean = math.fsum(d) / n
-    ss = math.fsum((x - mean) ** 2 for x in d)
-    se = math.sqrt(ss / (n - 1) / n) if n > 1 else math.nan
-    if n < 2:
-        t = p = math.nan
-    elif se > 0:
-        t = mean / se
-        p = float(2.0 * student_t.sf(abs(t), n - 1))
-    else:  # every difference the same: t is infinite (p = 0), or 0 when they are all 0 (p = 1)
-        t, p = (math.copysign(math.inf, mean), 0.0) if mean != 0 else (0.0, 1.0)
-    return {"diff": mean, "sd": math.sqrt(ss / n), "se": se, "wins": sum(x > 0 for x in d),
-            "losses": sum(x < 0 for x in d), "n": n, "t": t, "p": p}  # fmt: skip
+    return paired_t([a[s][metric] for s in seeds], [b[s][metric] for s in seeds])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -209,8 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             c = compare_paired(seeds, other, m, common)
             k = scale if m.endswith("_acc") else 1.0
             f = fmt if m.endswith("_acc") else ".4f"
-            se = "n/a" if c["se"] != c["se"] else f"{c['se'] * k:{f}}"
-            pv = "n/a" if c["p"] != c["p"] else f"{c['p']:.4f}"
+            se = "n/a" if math.isnan(c["se"]) else f"{c['se'] * k:{f}}"
+            pv = "n/a" if math.isnan(c["p"]) else f"{c['p']:.4f}"
             over = f"{c['n']} seed{'s' if c['n'] != 1 else ''}"
             print(
                 f"{m} A - B: {c['diff'] * k:+{f}} ± {c['sd'] * k:{f}} (paired over {over}; se {se}; "

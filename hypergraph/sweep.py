@@ -47,6 +47,7 @@ from omegaconf import OmegaConf
 
 from hypergraph.config import RUN_LOCAL, ConfigError, load_config, parse_seeds
 from hypergraph.data.utils import atomic_write
+from hypergraph.summary import paired_t
 from hypergraph.train import known_errors, run
 from hypergraph.train import parse_args as parse_runner_args
 
@@ -106,37 +107,21 @@ def quiet() -> Iterator[None]:
 
 
 def paired_margin(best: Sequence[float], other: Sequence[float], level: float = 0.05) -> dict[str, Any]:
-    """The best trial against another, paired by seed (same seeds, same splits).
-
-    Returns ``diff`` (mean of ``best[s] - other[s]``), ``se`` (its standard error: the sample
-    standard deviation of the differences over ``sqrt(n)``), ``wins`` (seeds where ``best`` is
-    strictly higher), ``n``, ``t`` (``diff / se``; ``inf`` when every difference is the same
-    positive number), ``t_crit`` (the one-sided Student-t quantile at ``level`` with ``n - 1``
-    degrees of freedom) and ``separated`` (``t > t_crit``).  With one seed nothing can be
-    separated (``t`` and ``t_crit`` are NaN)."""
-    if len(best) != len(other) or not best:
-        raise ValueError(f"paired_margin needs two equal, non-empty lists, got {len(best)} and {len(other)}")
-    d = [float(a) - float(b) for a, b in zip(best, other)]
-    n = len(d)
-    diff = math.fsum(d) / n
-    wins = sum(x > 0 for x in d)
-    if n < 2:
-        return {"diff": diff, "se": math.nan, "wins": wins, "n": n, "t": math.nan,
-                "t_crit": math.nan, "separated": False}  # fmt: skip
+    """The best trial against another, paired by seed (same seeds, same splits):
+    :func:`hypergraph.summary.paired_t` (``diff``, ``se``, ``wins``, ``n``, ``t``, ...) with
+    ``t_crit`` (the one-sided Student-t quantile at ``level`` with ``n - 1`` degrees of freedom)
+    and ``separated`` (``t > t_crit``).  With one seed nothing can be separated (``t`` and
+    ``t_crit`` are NaN)."""
     from scipy.stats import t as student_t
 
-    se = math.sqrt(math.fsum((x - diff) ** 2 for x in d) / (n - 1) / n)
-    if se > 0:
-        t = diff / se
-    else:
-        t = math.inf if diff > 0 else (-math.inf if diff < 0 else 0.0)
-    t_crit = float(student_t.ppf(1.0 - level, n - 1))
-    return {"diff": diff, "se": se, "wins": wins, "n": n, "t": t, "t_crit": t_crit, "separated": t > t_crit}
+    res = paired_t(best, other)
+    t_crit = float(student_t.ppf(1.0 - level, res["n"] - 1)) if res["n"] > 1 else math.nan
+    return {**res, "t_crit": t_crit, "separated": bool(res["t"] > t_crit)}
 
 
 def _margin_line(res: dict[str, Any]) -> str | None:
     """One line on the best trial against the runner-up (``None`` with a single trial)."""
-    m = res.get("margin")
+    m = res["margin"]
     if m is None:
         return None
     runner = " ".join(_choice_overrides(res["trials"][m["runner_up"]][0]))
@@ -242,9 +227,8 @@ def write_best(out: str | Path, config: str | None, overrides: Sequence[str], re
         *([f"# {line}"] if (line := _margin_line(res)) else []),
         f"# Trials ({metric} mean ± std; per seed, in the order of the seeds):",
         *(
-            f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f}"
-            + (f" ({' '.join(f'{v:.4f}' for v in vals)})" if vals else "")
-            for (p, m, s), vals in zip(res["trials"], res.get("per_seed") or [[]] * len(res["trials"]))
+            f"#   {' '.join(_choice_overrides(p))}: {m:.4f} ± {s:.4f} ({' '.join(f'{v:.4f}' for v in vals)})"
+            for (p, m, s), vals in zip(res["trials"], res["per_seed"])
         ),
         f"# Written {time.strftime('%Y-%m-%d %H:%M')}; base config: {config or '(task defaults)'}"
         + (f", overrides: {' '.join(overrides)}" if overrides else "")
